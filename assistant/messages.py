@@ -1,0 +1,104 @@
+"""Typed messages passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SAMPLE_RATE = 16000
+"""Every stage after the audio source works on 16 kHz, mono, signed 16-bit little-endian PCM."""
+SAMPLE_WIDTH = 2
+CHANNELS = 1
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """A piece of audio from a source, already converted to 16 kHz mono s16le."""
+
+    audio: bytes
+    """Raw PCM bytes."""
+    timestamp: float = 0.0
+    """Seconds from the start of the source to the first sample of this chunk."""
+    rate: int = SAMPLE_RATE
+    """Samples per second."""
+
+    @property
+    def samples(self) -> int:
+        return len(self.audio) // SAMPLE_WIDTH
+
+    @property
+    def seconds(self) -> float:
+        return self.samples / self.rate
+
+    @property
+    def milliseconds(self) -> int:
+        return int(self.seconds * 1000)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One stretch of speech cut out by the endpointer."""
+
+    audio: bytes
+    """16 kHz mono s16le PCM, including a little lead-in before the detected start."""
+    start: float
+    """Seconds from the start of the source to the start of speech."""
+    end: float
+    """Seconds from the start of the source to the detected end of speech (before trailing silence)."""
+    ended_at: float = 0.0
+    """Seconds from the start of the source when the end was detected (after the trailing silence)."""
+    truncated: bool = False
+    """True when the utterance was cut at the maximum length rather than by silence."""
+
+    @property
+    def seconds(self) -> float:
+        return len(self.audio) / (SAMPLE_RATE * SAMPLE_WIDTH)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a recogniser heard in one utterance."""
+
+    text: str
+    """The words, lower case, without engine markers such as [unk] or <sil>."""
+    confidence: float = 1.0
+    """The engine's confidence in 0..1 (1.0 for typed text)."""
+    engine: str = "text"
+    """Which engine produced it: "text", "pocketsphinx", "vosk"."""
+    out_of_domain: bool = False
+    """True when the engine judged the speech not to be a question for the assistant."""
+    words: tuple[str, ...] = ()
+    """The raw word sequence the engine returned, markers included."""
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    """The router's verdict on one transcript."""
+
+    intent: str
+    """An intent id from content/intents, or "unknown"."""
+    slots: dict[str, str] = field(default_factory=dict)
+    """Slot values: body_part, side, exercise."""
+    score: float = 0.0
+    """How well the text matched, in 0..1."""
+    text: str = ""
+    """The normalised text that was matched."""
+    sentence: str = ""
+    """The template sentence it matched best."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the assistant answers."""
+
+    text: str
+    """What to say, written for the ear."""
+    intent: str = "unknown"
+    """The intent this answers."""
+    routine: str | None = None
+    """An exercise id (or "routine") to start guiding after the text is spoken."""
+    control: str | None = None
+    """A routine control to apply (pause, resume, stop, next, repeat, time_left, extend, other_side)."""
+    sources: tuple[str, ...] = ()
+    """The content sources this reply is drawn from."""
+    urgent: bool = False
+    """True for red-flag answers."""
