@@ -51,7 +51,8 @@ _BEST_BANDS = 3
 _SINGLE_BAND_PENALTY_DB = 4.0
 """A frame strong in one band only (a fricative, s or f, lives above 4.5 kHz) counts with this much less."""
 _ONSET_GAP_FRAMES = 2
-_FLOOR_START_DB = -75.0
+_WARMUP_FRAMES = 5
+"""The first frames only teach the noise floor (their quietest level per band); speech cannot start."""
 _FLOOR_FOLLOW = 0.1
 _FLOOR_FALL = 0.3
 _FLOOR_CREEP_DB = 0.05
@@ -78,7 +79,7 @@ class Endpointer:
         self._window = np.hanning(FRAME_SAMPLES)
         # Full-scale sine in one band is about 0 dB.
         self._scale = 4.0 / (np.sum(self._window) ** 2)
-        self._floor = np.full(self._bands.shape[1], _FLOOR_START_DB)
+        self._floor = np.zeros(self._bands.shape[1])
         self._recent: deque[np.ndarray] = deque(maxlen=_STEADY_FRAMES)
         self._pending = np.zeros(0, dtype=np.float32)
         self._time: float | None = None  # seconds at the start of _pending
@@ -144,6 +145,10 @@ class Endpointer:
     def _step(self, frame: np.ndarray, level: np.ndarray) -> Utterance | None:
         frame_start = self._now()
         self.frames_seen += 1
+        if self.frames_seen <= _WARMUP_FRAMES:
+            self._floor = level if self.frames_seen == 1 else np.minimum(self._floor, level)
+            self._ring.append((frame, 0.0))
+            return None
         snr = level - self._floor
         ranked = np.sort(snr)
         best = max(float(np.mean(ranked[-_BEST_BANDS:])), float(ranked[-1]) - _SINGLE_BAND_PENALTY_DB)

@@ -134,3 +134,17 @@ def test_flush_drops_a_burst_too_short_to_be_speech() -> None:
     for chunk in chunks(signal):
         endpointer.process(chunk)
     assert endpointer.flush() is None
+
+
+def test_speech_from_the_very_first_sample_is_still_found() -> None:
+    (found,) = _find(syllables(1.5))
+    assert found.start < 0.25
+    assert found.end == pytest.approx(1.5, abs=0.05)
+    assert found.seconds == pytest.approx(1.5, abs=0.05)  # the pre-roll reaches back to the first sample
+
+
+def test_noise_from_the_first_sample_with_speech_half_a_second_in() -> None:
+    signal = place(background("pink", 3.0, 0.03), 0.5, syllables(1.0))
+    (found,) = _find(signal)
+    assert found.start == pytest.approx(0.5, abs=0.1)
+    assert found.end == pytest.approx(1.5, abs=0.1)
