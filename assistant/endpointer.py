@@ -3,18 +3,22 @@
 Each 30 ms frame is windowed and transformed (one 512-point FFT); its power is summed in seven bands
 between 200 Hz and 7 kHz. Every band has its own noise floor (in dB), so steady noise of any colour, a
 fan's brown noise or an air purifier's pink noise, sits near 0 dB above its floor in every band while
-speech stands well above it in a few. A frame is speech when the mean of its three best band SNRs passes a
-threshold (a lower one while an utterance is going on, for hysteresis) and the frame is not near-silent.
+speech stands well above it. A frame's score is the best of: the mean of its three best band SNRs; its
+single best band less 4 dB (a fricative); twice the SNR of all bands averaged as power ratios (speech
+spread thinly over many bands). A frame is speech when the score passes a threshold (a lower one inside an
+utterance, for hysteresis) and the frame is not near-silent.
 
-The floors follow the frames that are not speech, fall at once when the level drops, and creep up slowly
-during speech. When the last half second has been steady in every band (noise, not the rise and fall of
-syllables) the floors jump to it, so a fan switched on is learnt within about a second; an utterance
-during which that happened was the noise coming on and is dropped.
+The first five frames only teach the floors (their quietest level per band). Then the floors follow the
+frames that are not speech and creep up slowly during speech. When the last half second has been steady
+in every band (noise, not the rise and fall of syllables) the floors jump to it, so a fan switched on is
+learnt within about a second, and an utterance it had started is dropped.
 
-An utterance starts after `START_FRAMES` speech frames in a row (its audio begins `pre_roll` earlier),
-ends after `trailing_silence` without speech, and is cut at `max_seconds` (truncated=True). One with less
-than `min_speech` of speech frames (a click, a cough, a door) is dropped. Its audio runs to the last
-speech frame plus a short tail. Nothing else is done per frame: no decoding while the room is silent.
+An utterance starts after `START_FRAMES` speech frames in a row; its start reaches back over weaker
+speech-like frames just before them (the s of "stop"), and its audio begins `pre_roll` earlier. It ends
+after `trailing_silence` without speech, or is cut at `max_seconds` (truncated=True). One whose speech
+(start to last speech frame) is shorter than `min_speech` (a click, a cough, a door) is dropped. Its
+audio runs to the last speech frame plus a 0.3 s tail. Nothing else is done: no decoding while the room
+is quiet, about 5 ms of CPU per second of audio.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ _BAND_EDGES_HZ = (200, 500, 900, 1400, 2000, 3000, 4500, 7000)
 _BEST_BANDS = 3
 _SINGLE_BAND_PENALTY_DB = 4.0
 """A frame strong in one band only (a fricative, s or f, lives above 4.5 kHz) counts with this much less."""
+_SPREAD_GAIN = 2.0
+"""The mean of all bands' SNRs (as power ratios) fluctuates less in noise than any one band, so it counts
+this much more: it catches speech spread thinly over many bands deep in noise."""
 _ONSET_GAP_FRAMES = 2
 _WARMUP_FRAMES = 5
 """The first frames only teach the noise floor (their quietest level per band); speech cannot start."""
@@ -151,16 +158,22 @@ class Endpointer:
             return None
         snr = level - self._floor
         ranked = np.sort(snr)
-        best = max(float(np.mean(ranked[-_BEST_BANDS:])), float(ranked[-1]) - _SINGLE_BAND_PENALTY_DB)
+        spread = 10.0 * np.log10(np.mean(10.0 ** (np.clip(snr, -30.0, 60.0) / 10.0)))
+        best = max(
+            float(np.mean(ranked[-_BEST_BANDS:])),
+            float(ranked[-1]) - _SINGLE_BAND_PENALTY_DB,
+            float(spread) * _SPREAD_GAIN,
+        )
         threshold = HOLD_SNR_DB if self._speaking else START_SNR_DB
-        is_speech = best >= threshold and float(level.max()) > MIN_LEVEL_DB
+        audible = float(level.max()) > MIN_LEVEL_DB
+        is_speech = best >= threshold and audible
         self._adapt_floor(level, is_speech)
         if self._speaking and self._noise_onset:
             _LOGGER.debug("dropped the start at %.2f s: steady noise came on", self._start)
             self._reset_utterance()
         if self._speaking:
             return self._continue(frame, frame_start, is_speech)
-        self._ring.append((frame, best))
+        self._ring.append((frame, best if audible else 0.0))
         self._run = self._run + 1 if is_speech else 0
         if self._run >= START_FRAMES:
             self._speaking = True
