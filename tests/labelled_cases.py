@@ -124,7 +124,8 @@ def read_cases(path: Path) -> list[LabelledCase]:
         fields = line.split("\t")
         if len(fields) != 3:
             raise CaseFormatError(f"{where}: expected 3 tab-separated fields, got {len(fields)}")
-        cases.append(parse_case(*fields, where=where))
+        text, intent, raw_slots = fields
+        cases.append(parse_case(text, intent, raw_slots, where))
     return cases
 
 
