@@ -107,6 +107,12 @@ class Content:
     """The lists reported as slots (the others only help matching)."""
     out_of_scope_lists: tuple[str, ...]
     """Lists whose words (another body part) make a sentence out of scope."""
+    anchors: frozenset[str]
+    """Domain words (besides list words) that let the router's word model decide."""
+    slotless: frozenset[str]
+    """Intents that never carry slots."""
+    exercise_intents: frozenset[str]
+    """Intents that may carry the exercise slot."""
     masker: SlotMasker
     masked: tuple[MaskedSentence, ...]
     responses: dict[tuple[str, str], Response]
@@ -161,6 +167,10 @@ def load_content(directory: Path | None = None) -> Content:
     normaliser = Normaliser.from_dict(_read_toml(directory / "normalise.toml"))
     sources = _load_sources(directory / "sources.toml")
     lists, slot_names, oos_lists, masker, masked = _load_intents(directory / "intents.toml", normaliser)
+    router_table = _table(_read_toml(directory / "intents.toml"), "router", "", directory / "intents.toml")
+    anchors = _strings(router_table.get("anchors"), "router.anchors", directory / "intents.toml")
+    slotless = _strings(router_table.get("slotless"), "router.slotless", directory / "intents.toml")
+    ex_intents = _strings(router_table.get("exercise_intents"), "router.exercise_intents", directory / "intents.toml")
     responses, phrases, names, body_ex = _load_responses(directory / "responses.toml", sources, lists)
     intents = {m.intent for m in masked}
     for intent in intents - {OUT_OF_SCOPE, "next", "repeat", "pause", "resume", "stop", "yes", "no",
@@ -168,7 +178,9 @@ def load_content(directory: Path | None = None) -> Content:
         if (intent, "default") not in responses and not any(k[0] == intent for k in responses):
             raise ContentError(str(directory / "responses.toml"), f"responses.{intent}", "missing")
     return Content(
-        directory, normaliser, lists, slot_names, oos_lists, masker, masked, responses, phrases, names,
+        directory, normaliser, lists, slot_names, oos_lists, frozenset(anchors), frozenset(slotless),
+        frozenset(ex_intents), masker, masked, responses,
+        phrases, names,
         body_ex, sources,
     )
 
