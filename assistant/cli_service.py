@@ -76,7 +76,11 @@ def install_unit(text: str, unit_dir: Path) -> Path:
         unit_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as err:
-        hint = " (a system-wide unit needs sudo; or leave out --system)" if isinstance(err, PermissionError) else ""
+        hint = (
+            " (a system-wide unit needs sudo; or leave out --system)"
+            if isinstance(err, PermissionError)
+            else ""
+        )
         raise SettingsError(f"cannot write {path}: {err.strerror or err}{hint}") from None
     return path
 
@@ -107,7 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     scope = parser.add_mutually_exclusive_group()
-    scope.add_argument("--user", dest="user_service", action="store_true", default=True, help="user (default)")
+    scope.add_argument(
+        "--user", dest="user_service", action="store_true", default=True, help="user (default)"
+    )
     scope.add_argument("--system", dest="user_service", action="store_false", help="system-wide (needs sudo)")
     parser.add_argument("--dry-run", action="store_true", help="print the unit instead of writing it")
     parser.add_argument("--config", type=Path, metavar="FILE", help="settings file for the service")
@@ -141,4 +147,6 @@ def _login_user() -> str:
 
 def _quote(value: str) -> str:
     """Quote for a unit file when needed (systemd accepts shell-like double quotes)."""
-    return value if value == shlex.quote(value) else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        value if value == shlex.quote(value) else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    )

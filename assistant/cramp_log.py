@@ -1,4 +1,4 @@
-"""The opt-in local cramp log: when, where and which side, in a small SQLite file that never leaves the device.
+"""The opt-in local cramp log: when, where and which side, in a small SQLite file kept on the device.
 
 Only the time, body part and side of each reported cramp are kept; no audio, no text of what was said.
 Time is injected (`now`), so tests can write a month of nights in a millisecond.
@@ -130,7 +130,7 @@ class CrampLog:
         return entry
 
     def report(self, body_part: str | None, side: str | None) -> CrampEntry:
-        """A cramp the person mentions: a follow-up soon after ("it's the left one") fills in the last entry."""
+        """A cramp the person mentions; a follow-up soon after ("the left one") fills in the last entry."""
         now = _aware(self._now())
         with self._sql() as db:
             row = db.execute(
@@ -224,7 +224,8 @@ def summarise(entries: Sequence[CrampEntry], until: datetime, days: int) -> Cram
     ordered = sorted(places.items(), key=lambda item: (-item[1], item[0][0] or "~", item[0][1] or "~"))
     hours = Counter(e.at.hour // BAND_HOURS for e in entries)
     bands = tuple(
-        BandCount(band * BAND_HOURS, band * BAND_HOURS + BAND_HOURS, hours[band]) for band in range(24 // BAND_HOURS)
+        BandCount(band * BAND_HOURS, band * BAND_HOURS + BAND_HOURS, hours[band])
+        for band in range(24 // BAND_HOURS)
     )
     return CrampSummary(
         days=days,

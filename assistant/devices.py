@@ -18,7 +18,9 @@ _LOGGER = logging.getLogger(__name__)
 
 Kind = Literal["input", "output"]
 
-INSTALL_HINT = "install PortAudio (sudo apt-get install libportaudio2) and sounddevice (pip install sounddevice)"
+INSTALL_HINT = (
+    "install PortAudio (sudo apt-get install libportaudio2) and sounddevice (pip install sounddevice)"
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,7 @@ def list_devices(sd: ModuleType | None = None) -> str:
             mark = "*" if device.index == default else " "
             channels = device.channels(kind)
             lines.append(
-                f"  {mark} {device.index:>2}  {device.name}  "
-                f"({channels} ch, {device.samplerate:.0f} Hz)"
+                f"  {mark} {device.index:>2}  {device.name}  ({channels} ch, {device.samplerate:.0f} Hz)"
             )
     lines.append("* = system default")
     return "\n".join(lines)

@@ -134,14 +134,18 @@ class LogPhrases:
                 parts.append(self.format("summary.mostly_band", band=label, count=band.count))
             elif band.count >= 2 and band.count > others:
                 parts.append(self.format("summary.most_often_band", band=label, count=band.count))
-        return self.format("summary.joiner").join(parts) + self.format("summary.end")
+        text = self.format("summary.joiner").join(parts)
+        end = self.format("summary.end")
+        return text if text.endswith(end) else text + end  # "... 4 a.m." takes no second full stop
 
     def report(self, summary: CrampSummary) -> str:
         """The headline, the period, and a table by place and by band of hours."""
         lines = [
             self.headline(summary),
             self.format(
-                "summary.period", since=summary.since.date().isoformat(), until=summary.until.date().isoformat()
+                "summary.period",
+                since=summary.since.date().isoformat(),
+                until=summary.until.date().isoformat(),
             ),
         ]
         if summary.total:
@@ -171,5 +175,7 @@ def _template(value: Any, allowed: set[str], source: str, key: str) -> str:
     unknown = names - allowed
     if unknown:
         allowed_text = ", ".join(sorted(allowed)) or "none"
-        raise ContentError(source, key, f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {allowed_text}")
+        raise ContentError(
+            source, key, f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {allowed_text}"
+        )
     return value

@@ -36,6 +36,7 @@ CLI_OVERRIDES: dict[str, str] = {
     "output_device": "voice.device",
 }
 
+
 def _between(low: float, high: float) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         return None if low <= value <= high else f"must be between {low:g} and {high:g}, got {_show(value)}"
@@ -175,15 +176,16 @@ def apply_overrides(settings: Settings, overrides: Mapping[str, object]) -> Sett
             continue
         dotted = CLI_OVERRIDES.get(name, name)
         section, _, key = dotted.partition(".")
-        current = getattr(settings, section, None)
-        if not dataclasses.is_dataclass(current) or key not in {f.name for f in dataclasses.fields(current)}:
+        current: Any = getattr(settings, section, None) if section in _sections() else None
+        if current is None or key not in {f.name for f in dataclasses.fields(current)}:
             raise SettingsError(f"command line: {dotted}: unknown setting")
         option = "--" + name.replace("_", "-") if name in CLI_OVERRIDES else dotted
         hint = typing.get_type_hints(type(current))[key]
         if isinstance(value, str) and key == "device" and value.strip().isdigit():
             value = int(value)
         converted = convert_value(dotted, value, hint, "command line", Path.cwd(), label=option)
-        settings = dataclasses.replace(settings, **{section: dataclasses.replace(current, **{key: converted})})
+        updated: dict[str, Any] = {section: dataclasses.replace(current, **{key: converted})}
+        settings = dataclasses.replace(settings, **updated)
     _check_together(settings, "command line")
     return settings
 
