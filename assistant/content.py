@@ -5,6 +5,7 @@ Each loader is a `from_dict` on a frozen dataclass; problems raise `ContentError
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -25,8 +26,13 @@ PLACEHOLDER_FIELDS = frozenset({"side", "emergency_number", "urgent_care", "exer
 _PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 
+CONTENT_ENV = "CRAMP_ASSISTANT_CONTENT"
+"""Environment variable naming another content folder (for testing edited content)."""
+
+
 def content_dir() -> Path:
-    return project_root() / "content"
+    override = os.environ.get(CONTENT_ENV)
+    return Path(override) if override else project_root() / "content"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class MaskedSentence:
     """The lists whose placeholders stand in `spoken`, in order."""
     spoken: str
     """The same sentence with free slots (sides) kept as placeholders: what a person would say."""
+    template: int = 0
+    """Which template (counted over the whole file) it was expanded from."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +182,9 @@ def load_content(directory: Path | None = None) -> Content:
     router_table = _table(_read_toml(directory / "intents.toml"), "router", "", directory / "intents.toml")
     anchors = _strings(router_table.get("anchors"), "router.anchors", directory / "intents.toml")
     slotless = _strings(router_table.get("slotless"), "router.slotless", directory / "intents.toml")
-    ex_intents = _strings(router_table.get("exercise_intents"), "router.exercise_intents", directory / "intents.toml")
+    ex_intents = _strings(
+        router_table.get("exercise_intents"), "router.exercise_intents", directory / "intents.toml"
+    )
     red_flags = _load_red_flags(directory / "intents.toml", normaliser)
     anywhere = _table(_read_toml(directory / "intents.toml"), "red_flags", "", directory / "intents.toml")
     flags_anywhere = _strings(anywhere.get("anywhere", []), "red_flags.anywhere", directory, allow_empty=True)
@@ -182,15 +192,41 @@ def load_content(directory: Path | None = None) -> Content:
         directory / "responses.toml", sources, lists, {topic for topic, _ in red_flags}
     )
     intents = {m.intent for m in masked}
-    for intent in intents - {OUT_OF_SCOPE, "next", "repeat", "pause", "resume", "stop", "yes", "no",
-                             "time_left", "extend", "other_side", "relief", "followup"}:
+    for intent in intents - {
+        OUT_OF_SCOPE,
+        "next",
+        "repeat",
+        "pause",
+        "resume",
+        "stop",
+        "yes",
+        "no",
+        "time_left",
+        "extend",
+        "other_side",
+        "relief",
+        "followup",
+    }:
         if (intent, "default") not in responses and not any(k[0] == intent for k in responses):
             raise ContentError(str(directory / "responses.toml"), f"responses.{intent}", "missing")
     return Content(
-        directory, normaliser, lists, slot_names, oos_lists, frozenset(anchors), frozenset(slotless),
-        frozenset(ex_intents), red_flags, frozenset(flags_anywhere), masker, masked, responses,
-        phrases, names,
-        body_ex, sources,
+        directory,
+        normaliser,
+        lists,
+        slot_names,
+        oos_lists,
+        frozenset(anchors),
+        frozenset(slotless),
+        frozenset(ex_intents),
+        red_flags,
+        frozenset(flags_anywhere),
+        masker,
+        masked,
+        responses,
+        phrases,
+        names,
+        body_ex,
+        sources,
     )
 
 
@@ -217,7 +253,11 @@ def _load_sources(path: Path) -> dict[str, Source]:
 def _load_intents(
     path: Path, normalise: Normaliser
 ) -> tuple[
-    dict[str, dict[str, tuple[str, ...]]], tuple[str, ...], tuple[str, ...], SlotMasker, tuple[MaskedSentence, ...]
+    dict[str, dict[str, tuple[str, ...]]],
+    tuple[str, ...],
+    tuple[str, ...],
+    SlotMasker,
+    tuple[MaskedSentence, ...],
 ]:
     data = _read_toml(path)
     lists: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -240,6 +280,7 @@ def _load_intents(
     masker = SlotMasker(lists, free)
     full_masker = SlotMasker(lists)
     free_words = {slot_placeholder(name) for name in free}
+    placeholders = {slot_placeholder(name): name for name in lists}
     rules = {}
     for name, text in _table(data, "rules", "", path).items():
         try:
@@ -254,8 +295,10 @@ def _load_intents(
     oos_key = "out_of_scope.sentences"
     groups.append((OUT_OF_SCOPE, "default", oos_key, _strings(oos.get("sentences"), oos_key, path)))
     masked: dict[tuple[str, str], MaskedSentence] = {}
+    counter = 0
     for intent, group, key, templates in groups:
         for index, template in enumerate(templates):
+            counter += 1
             try:
                 expansions = expand(template, rules)
             except TemplateError as err:
@@ -269,12 +312,12 @@ def _load_intents(
                 spoken, _ = full_masker.mask(normalise(words))
                 text = " ".join(w for w in spoken.split() if w not in free_words)
                 if text and (text, intent) not in masked:
-                    masked[(text, intent)] = MaskedSentence(text, intent, group, _slot_order(spoken, lists), spoken)
+                    order = _slot_order(spoken, placeholders)
+                    masked[(text, intent)] = MaskedSentence(text, intent, group, order, spoken, counter)
     return lists, slot_names, oos_lists, masker, tuple(masked.values())
 
 
-def _slot_order(masked_text: str, lists: Mapping[str, object]) -> tuple[str, ...]:
-    placeholders = {slot_placeholder(name): name for name in lists}
+def _slot_order(masked_text: str, placeholders: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(placeholders[w] for w in masked_text.split() if w in placeholders)
 
 

@@ -14,14 +14,16 @@ MAX_CHARS = 600
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _NON_WORD = re.compile(r"[^a-z0-9' ]+")
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
 class Normaliser:
     """Lower-cases, strips punctuation, expands contractions and numbers, rewrites phrases, drops fillers."""
 
-    phrases: tuple[tuple[re.Pattern[str], str], ...]
-    """Multi-word rewrites (whole words), longest first."""
+    phrases: dict[str, str]
+    """Multi-word rewrites (whole words; the longest match wins)."""
+    phrase_pattern: re.Pattern[str] | None
     contractions: Mapping[str, str]
     fillers: frozenset[str]
     numbers: Mapping[str, str]
@@ -29,10 +31,13 @@ class Normaliser:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Normaliser:
         phrases = {str(k).lower(): str(v).lower() for k, v in dict(data.get("phrases", {})).items()}
-        ordered = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
         return cls(
-            phrases=tuple((re.compile(rf"(?<![a-z']){re.escape(src)}(?![a-z'])"), dst) for src, dst in ordered),
-            contractions={str(k).lower(): str(v).lower() for k, v in dict(data.get("contractions", {})).items()},
+            phrases=phrases,
+            phrase_pattern=re.compile(rf"(?<![a-z'])(?:{alternatives})(?![a-z'])") if phrases else None,
+            contractions={
+                str(k).lower(): str(v).lower() for k, v in dict(data.get("contractions", {})).items()
+            },
             fillers=frozenset(str(w).lower() for w in dict(data.get("fillers", {})).get("words", [])),
             numbers={str(k): str(v).lower() for k, v in dict(data.get("numbers", {})).items()},
         )
@@ -41,9 +46,11 @@ class Normaliser:
         return self.normalise(text)
 
     def normalise(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_APOSTROPHES).lower()
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-        text = _NON_WORD.sub(" ", text.replace("-", " "))
+        text = text[:MAX_CHARS]
+        if not text.isascii():
+            text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+            text = text.encode("ascii", "ignore").decode("ascii")
+        text = _NON_WORD.sub(" ", _CONTROL.sub(" ", text.lower()).replace("-", " "))
         words: list[str] = []
         for word in text.split():
             word = self.contractions.get(word, word)
@@ -54,6 +61,6 @@ class Normaliser:
             if word:
                 words.append(word)
         text = " ".join(words)
-        for pattern, replacement in self.phrases:
-            text = pattern.sub(replacement, text)
+        if self.phrase_pattern is not None:
+            text = self.phrase_pattern.sub(lambda m: self.phrases[m.group(0)], text)
         return _SPACES.sub(" ", " ".join(w for w in text.split() if w not in self.fillers)).strip()

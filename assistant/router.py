@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import random
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from assistant.content import OUT_OF_SCOPE, Content
+from assistant.content import OUT_OF_SCOPE, Content, MaskedSentence
 from assistant.messages import IntentMatch
 from assistant.slots import slot_placeholder
 from assistant.word_model import WordModel
@@ -25,6 +28,8 @@ class RouterSettings:
     """Below this best score the intent is unknown."""
     candidates: int = 12
     """How many nearest sentences are looked at."""
+    per_template: int = 80
+    """Fuzzy matching looks at this many expansions of each template (the shortest half, then a spread)."""
     oov_penalty: float = 8.0
     """Subtracted for each word the templates never use (talk about something else)."""
     min_posterior: float = 0.85
@@ -39,8 +44,9 @@ class Router:
     def __init__(self, content: Content, settings: RouterSettings | None = None) -> None:
         self.content = content
         self.settings = settings or RouterSettings()
-        self._choices = [m.text for m in content.masked]
-        self._vocabulary = {w for t in self._choices for w in t.split()}
+        self._masked = _matching_subset(content.masked, self.settings.per_template)
+        self._choices = [m.text for m in self._masked]
+        self._vocabulary = {w for m in content.masked for w in m.text.split()}
         self._words = WordModel((m.text, m.intent) for m in content.masked)
         oos_words = {slot_placeholder(name) for name in content.out_of_scope_lists}
         list_words = {slot_placeholder(name) for name in content.lists} - oos_words
@@ -110,6 +116,23 @@ class Router:
             score = max(fuzz.ratio(masked, candidate), fuzz.token_sort_ratio(masked, candidate))
             score -= self.settings.oov_penalty * sum(w not in self._vocabulary for w in masked.split())
             if score > best[1]:
-                sentence = self.content.masked[index]
+                sentence = self._masked[index]
                 best = (sentence.intent, float(score), candidate, sentence.group)
         return best
+
+
+def _matching_subset(masked: Sequence[MaskedSentence], per_template: int) -> list[MaskedSentence]:
+    """A bounded, deterministic share of each template's expansions, so matching cost stays small."""
+    by_template: dict[int, list[MaskedSentence]] = defaultdict(list)
+    for sentence in masked:
+        by_template[sentence.template].append(sentence)
+    chosen: list[MaskedSentence] = []
+    for template, sentences in by_template.items():
+        if len(sentences) <= per_template:
+            chosen.extend(sentences)
+            continue
+        ordered = sorted(sentences, key=lambda m: (len(m.text), m.text))
+        half = per_template // 2
+        rest = ordered[half:]
+        chosen.extend(ordered[:half] + random.Random(template).sample(rest, per_template - half))
+    return chosen

@@ -41,7 +41,9 @@ class SlotMasker:
     from the text altogether; the other lists are then replaced by their placeholders.
     """
 
-    def __init__(self, lists: Mapping[str, Mapping[str, tuple[str, ...]]], free: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, lists: Mapping[str, Mapping[str, tuple[str, ...]]], free: tuple[str, ...] = ()
+    ) -> None:
         self._free = _Pass({k: v for k, v in lists.items() if k in free})
         self._fixed = _Pass({k: v for k, v in lists.items() if k not in free})
 

@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-MAX_PER_TEMPLATE = 400
+MAX_PER_TEMPLATE = 3000
 """An upper bound on the expansions of one template, so a careless template cannot explode."""
 
 

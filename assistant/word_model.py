@@ -6,6 +6,7 @@ reordered sentences by weighing the words themselves ("doctor", "prevent", "eat"
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -46,4 +47,4 @@ class WordModel:
 
 
 def _features(words: list[str]) -> list[str]:
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]

@@ -51,7 +51,9 @@ class Phrasing:
         )
 
     def phrase(self, key: str, exercise: str | None = None) -> str:
-        return _capitalise(self.fill(self.pick(f"phrase:{key}", self.content.phrases[key]), exercise=exercise))
+        return _capitalise(
+            self.fill(self.pick(f"phrase:{key}", self.content.phrases[key]), exercise=exercise)
+        )
 
     def answer(
         self, intent: str, topic: str, response: Response, side: str | None = None

@@ -16,7 +16,9 @@ def handle(match: IntentMatch, context: Context, phrasing: Phrasing) -> Reply:
         suggestion = content.body_part_exercise[body_part]
         context.offer, context.body_part, context.more = suggestion, body_part, None
         response = content.response("stretch")
-        return Reply(text=phrasing.phrase("suggest", exercise=suggestion), intent="stretch", sources=response.sources)
+        return Reply(
+            text=phrasing.phrase("suggest", exercise=suggestion), intent="stretch", sources=response.sources
+        )
     response = content.response("stretch")
     first, more = phrasing.answer("stretch", "default", response)
     context.offer, context.more = None, more
