@@ -8,7 +8,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -78,10 +78,8 @@ def local_server() -> Iterator[LocalServer]:
             if served.cut_after is not None:
                 payload, served.cut_after = payload[: served.cut_after], None
                 self.close_connection = True
-            try:
+            with suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
         def log_message(self, format: str, *args: object) -> None:
             pass

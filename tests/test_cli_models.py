@@ -6,15 +6,25 @@ import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from fake_vosk import make_model_tree
+from fake_vosk import FakeVosk, make_model_tree
 from local_http import LocalServer, local_server, zip_folder
 
+from assistant import content
 from assistant.cli import main
+from assistant.content import Sentence
 from assistant.download_progress import ProgressBar
+from assistant.settings_file import ENV_VAR
 
 NAME = "vosk-model-cli-0.1"
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv(ENV_VAR, raising=False)
 
 
 @pytest.fixture
@@ -152,3 +162,34 @@ def test_progress_bar_without_a_total_shows_bytes() -> None:
     bar.start(0, None)
     bar.update(1_500_000)
     assert bar.line() == "m.zip  1.5 MB  0.0 MB/s"
+
+
+def test_the_models_folder_comes_from_the_settings_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_model_tree(tmp_path / "elsewhere" / "vosk-model-x")
+    config = tmp_path / "config.toml"
+    config.write_text('[recognizer]\nmodels_dir = "elsewhere"\n', encoding="utf-8")
+    assert main(["models", "list", "--config", str(config)]) == 0
+    assert f"engine auto uses: vosk ({tmp_path / 'elsewhere' / 'vosk-model-x'})" in capsys.readouterr().out
+    assert main(["models", "check", "--config", str(config)]) == 0
+    assert "ok: " in capsys.readouterr().out
+
+
+def test_an_explicit_model_wins_in_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_model_tree(tmp_path / "models" / "vosk-model-small-en-us-0.15")
+    mine = make_model_tree(tmp_path / "mine")
+    assert main(["models", "list", "--models-dir", str(tmp_path / "models"), "--model", str(mine)]) == 0
+    assert f"engine auto uses: vosk ({mine})" in capsys.readouterr().out
+
+
+def test_check_words_reports_template_words_the_model_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sentences = (Sentence("how do i stretch my calf", "stretch", {}), Sentence("stop the cramp", "stop", {}))
+    monkeypatch.setattr(content, "load_content", lambda: SimpleNamespace(sentences=sentences))
+    FakeVosk(vocabulary=["how", "do", "i", "stretch", "my", "stop", "the"]).install(monkeypatch)
+    model = make_model_tree(tmp_path / "vosk-model-a")
+    assert main(["models", "check", str(model), "--words"]) == 0
+    out = capsys.readouterr().out
+    assert "2 grammar phrases from 2 template sentences; 7 words known, 2 unknown: calf, cramp" in out

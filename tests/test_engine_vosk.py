@@ -161,7 +161,7 @@ def test_a_decoding_failure_is_a_model_error_and_the_recogniser_recovers(
 ) -> None:
     recognizer = VoskRecognizer(model_dir, SENTENCES)
     fake.fail_decode = True
-    with pytest.raises(ModelError, match="failed to decode"):
+    with pytest.raises(ModelError, match=r"failed to decode"):
         recognizer.transcribe(ONE_SECOND)
     assert fake.resets == 1
     fake.fail_decode = False
@@ -179,19 +179,19 @@ def test_a_broken_model_dir_names_what_is_missing(fake: FakeVosk, model_dir: Pat
 
 
 def test_a_missing_model_dir_is_a_model_error(fake: FakeVosk, tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="does not exist"):
+    with pytest.raises(ModelError, match=r"does not exist"):
         VoskRecognizer(tmp_path / "nowhere", SENTENCES)
 
 
 def test_a_model_vosk_cannot_load_is_a_model_error(fake: FakeVosk, model_dir: Path) -> None:
     fake.fail_model = True
-    with pytest.raises(ModelError, match="cannot load the Vosk model"):
+    with pytest.raises(ModelError, match=r"cannot load the Vosk model"):
         VoskRecognizer(model_dir, SENTENCES)
 
 
 def test_a_model_knowing_none_of_the_words_is_a_model_error(fake: FakeVosk, model_dir: Path) -> None:
     fake.vocabulary = ["zebra"]
-    with pytest.raises(ModelError, match="knows none"):
+    with pytest.raises(ModelError, match=r"knows none"):
         VoskRecognizer(model_dir, SENTENCES)
 
 
@@ -206,5 +206,5 @@ def test_a_static_graph_model_is_used_with_a_warning(
 
 def test_vosk_not_installed_gives_an_install_hint(monkeypatch: pytest.MonkeyPatch, model_dir: Path) -> None:
     monkeypatch.setitem(sys.modules, "vosk", None)
-    with pytest.raises(ModelError, match="pip install vosk"):
+    with pytest.raises(ModelError, match=r"pip install vosk"):
         VoskRecognizer(model_dir, SENTENCES)

@@ -34,7 +34,7 @@ def archive(tmp_path: Path) -> bytes:
 
 def settings_for(url: str, body: bytes | None = None, **options: float) -> DownloadSettings:
     digest = hashlib.sha256(body).hexdigest() if body is not None else None
-    return DownloadSettings(url=url, sha256=digest, chunk_bytes=4096, **options)  # type: ignore[arg-type]
+    return DownloadSettings(url=url, sha256=digest, chunk_bytes=4096, **options)
 
 
 def leftovers(models: Path) -> list[str]:
@@ -62,7 +62,7 @@ def test_an_interrupted_download_resumes_with_a_range_request(
 ) -> None:
     url = server.serve(f"/{NAME}.zip", archive, cut_after=len(archive) // 3)
     models = tmp_path / "models"
-    with pytest.raises(ModelError, match="interrupted after .* run the same command again to resume"):
+    with pytest.raises(ModelError, match=r"interrupted after .* run the same command again to resume"):
         install_vosk_model(models, settings_for(url, archive))
     part = models / f"{NAME}.zip.part"
     assert part.stat().st_size == len(archive) // 3
@@ -102,7 +102,7 @@ def test_a_checksum_mismatch_removes_the_download(
 ) -> None:
     url = server.serve(f"/{NAME}.zip", archive)
     models = tmp_path / "models"
-    with pytest.raises(ModelError, match="checksum mismatch .* expected 0{64}, got [0-9a-f]{64}"):
+    with pytest.raises(ModelError, match=r"checksum mismatch .* expected 0{64}, got [0-9a-f]{64}"):
         install_vosk_model(models, DownloadSettings(url=url, sha256="0" * 64))
     assert leftovers(models) == []
 
@@ -111,7 +111,7 @@ def test_the_published_model_name_is_checked_against_its_known_digest(
     server: LocalServer, archive: bytes, tmp_path: Path
 ) -> None:
     url = server.serve("/models/vosk-model-small-en-us-0.15.zip", archive)
-    with pytest.raises(ModelError, match="checksum mismatch .* expected 30f26242c4eb"):
+    with pytest.raises(ModelError, match=r"checksum mismatch .* expected 30f26242c4eb"):
         install_vosk_model(tmp_path / "models", DownloadSettings(url=url))
 
 
@@ -145,7 +145,7 @@ def test_hostile_archives_are_refused_before_anything_is_written(
     body = zip_entries({f"{NAME}/am/final.mdl": b"model", **entries}, symlinks=symlinks)
     url = server.serve(f"/{NAME}.zip", body)
     models = tmp_path / "a" / "models"
-    with pytest.raises(ModelError, match=f"refusing to unpack the archive: entry .* is {reason}"):
+    with pytest.raises(ModelError, match=rf"refusing to unpack the archive: entry .* is {reason}"):
         install_vosk_model(models, settings_for(url, body))
     assert not (tmp_path / "a" / "evil").exists() and not (tmp_path / "evil").exists()
     assert leftovers(models) == [f"{NAME}.zip.part"]
@@ -154,7 +154,7 @@ def test_hostile_archives_are_refused_before_anything_is_written(
 def test_an_archive_without_a_model_is_refused(server: LocalServer, tmp_path: Path) -> None:
     body = zip_entries({f"{NAME}/README": b"no model here"})
     url = server.serve(f"/{NAME}.zip", body)
-    with pytest.raises(ModelError, match="holds no usable Vosk model: missing am/final.mdl"):
+    with pytest.raises(ModelError, match=r"holds no usable Vosk model: missing am/final.mdl"):
         install_vosk_model(tmp_path / "models", settings_for(url, body))
     assert not (tmp_path / "models" / NAME).exists()
 
@@ -162,7 +162,7 @@ def test_an_archive_without_a_model_is_refused(server: LocalServer, tmp_path: Pa
 def test_something_that_is_not_a_zip_is_refused(server: LocalServer, tmp_path: Path) -> None:
     body = b"<html>a captive portal login page</html>"
     url = server.serve(f"/{NAME}.zip", body)
-    with pytest.raises(ModelError, match="not a readable zip archive"):
+    with pytest.raises(ModelError, match=r"not a readable zip archive"):
         install_vosk_model(tmp_path / "models", settings_for(url, body))
 
 
@@ -194,7 +194,7 @@ def test_an_installed_model_is_kept_unless_forced(
 def test_a_broken_model_in_the_way_needs_force(server: LocalServer, archive: bytes, tmp_path: Path) -> None:
     url = server.serve(f"/{NAME}.zip", archive)
     (tmp_path / "models" / NAME).mkdir(parents=True)
-    with pytest.raises(ModelError, match="exists but is broken .* use --force"):
+    with pytest.raises(ModelError, match=r"exists but is broken .* use --force"):
         install_vosk_model(tmp_path / "models", settings_for(url, archive))
 
 
@@ -211,7 +211,7 @@ def test_a_refused_connection_is_one_line(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     url = f"http://127.0.0.1:{port}/{NAME}.zip"
     with pytest.raises(
-        ModelError, match=f"^download failed: cannot reach 127.0.0.1:{port}: Connection refused$"
+        ModelError, match=rf"^download failed: cannot reach 127.0.0.1:{port}: Connection refused$"
     ):
         install_vosk_model(tmp_path / "models", DownloadSettings(url=url))
 
@@ -239,7 +239,7 @@ def test_bad_urls_are_refused_before_any_network_use(tmp_path: Path, url: str, p
 
 
 def test_a_malformed_digest_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="not a SHA-256 digest"):
+    with pytest.raises(ModelError, match=r"not a SHA-256 digest"):
         install_vosk_model(
             tmp_path / "models", DownloadSettings(url="http://127.0.0.1:9/m.zip", sha256="abc")
         )

@@ -41,7 +41,7 @@ def test_a_file_or_nothing_is_not_a_model(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     assert check_vosk_model(tmp_path / "file") == [f"{tmp_path / 'file'} is not a folder"]
     assert check_vosk_model(tmp_path / "none") == [f"{tmp_path / 'none'} does not exist"]
-    with pytest.raises(ModelError, match="is not a usable Vosk model: .* does not exist"):
+    with pytest.raises(ModelError, match=r"is not a usable Vosk model: .* does not exist"):
         ensure_vosk_model(tmp_path / "none")
 
 
@@ -75,7 +75,7 @@ def test_broken_candidates_are_skipped_with_a_warning(
 
 def test_no_models_folder_means_no_model(tmp_path: Path) -> None:
     assert find_vosk_model(RecognizerSettings(models_dir=tmp_path / "absent")) is None
-    with pytest.raises(ModelError, match="no Vosk model in .*models download"):
+    with pytest.raises(ModelError, match=r"no Vosk model in .*models download"):
         require_vosk_model(RecognizerSettings(models_dir=tmp_path / "absent"))
 
 
@@ -90,8 +90,8 @@ def test_require_names_the_broken_model(tmp_path: Path) -> None:
 def test_an_explicit_model_must_exist_and_be_usable(tmp_path: Path) -> None:
     good = make_model_tree(tmp_path / "my-model")
     assert find_vosk_model(RecognizerSettings(model=good, models_dir=tmp_path / "x")) == good
-    with pytest.raises(ModelError, match="does not exist"):
+    with pytest.raises(ModelError, match=r"does not exist"):
         find_vosk_model(RecognizerSettings(model=tmp_path / "missing"))
     (good / "am/final.mdl").unlink()
-    with pytest.raises(ModelError, match="missing am/final.mdl"):
+    with pytest.raises(ModelError, match=r"missing am/final.mdl"):
         find_vosk_model(RecognizerSettings(model=good))

@@ -50,7 +50,7 @@ def test_an_archive_too_big_to_be_a_model_is_refused(tmp_path: Path, monkeypatch
     archive.write_bytes(zip_entries({"m/a": b"x" * 1000, "m/b": b"y" * 1000}))
     monkeypatch.setattr(safe_unzip, "MAX_TOTAL_BYTES", 1500)
     (tmp_path / "out").mkdir()
-    with pytest.raises(ModelError, match="would unpack to 2000 bytes"):
+    with pytest.raises(ModelError, match=r"would unpack to 2000 bytes"):
         safe_unpack(archive, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -62,5 +62,5 @@ def test_a_corrupted_entry_is_a_model_error(tmp_path: Path) -> None:
     archive = tmp_path / "a.zip"
     archive.write_bytes(bytes(data))
     (tmp_path / "out").mkdir()
-    with pytest.raises(ModelError, match="not a readable zip archive: Bad CRC-32"):
+    with pytest.raises(ModelError, match=r"not a readable zip archive: Bad CRC-32"):
         safe_unpack(archive, tmp_path / "out")

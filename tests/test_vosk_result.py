@@ -35,7 +35,7 @@ def test_an_empty_result_has_no_words() -> None:
 
 @pytest.mark.parametrize("raw", ["", "not json", "[1, 2]", '{"result": '])
 def test_an_unreadable_result_is_a_model_error(raw: str) -> None:
-    with pytest.raises(ModelError, match="unreadable result"):
+    with pytest.raises(ModelError, match=r"unreadable result"):
         parse_result(raw)
 
 
