@@ -113,6 +113,10 @@ class Content:
     """Intents that never carry slots."""
     exercise_intents: frozenset[str]
     """Intents that may carry the exercise slot."""
+    red_flags: tuple[tuple[str, tuple[str, ...]], ...]
+    """(urgent topic, normalised phrases), in the order they are checked."""
+    red_flags_anywhere: frozenset[str]
+    """Red-flag topics that count even in a sentence that names no leg, foot or cramp."""
     masker: SlotMasker
     masked: tuple[MaskedSentence, ...]
     responses: dict[tuple[str, str], Response]
@@ -171,18 +175,33 @@ def load_content(directory: Path | None = None) -> Content:
     anchors = _strings(router_table.get("anchors"), "router.anchors", directory / "intents.toml")
     slotless = _strings(router_table.get("slotless"), "router.slotless", directory / "intents.toml")
     ex_intents = _strings(router_table.get("exercise_intents"), "router.exercise_intents", directory / "intents.toml")
-    responses, phrases, names, body_ex = _load_responses(directory / "responses.toml", sources, lists)
+    red_flags = _load_red_flags(directory / "intents.toml", normaliser)
+    anywhere = _table(_read_toml(directory / "intents.toml"), "red_flags", "", directory / "intents.toml")
+    flags_anywhere = _strings(anywhere.get("anywhere", []), "red_flags.anywhere", directory, allow_empty=True)
+    responses, phrases, names, body_ex = _load_responses(
+        directory / "responses.toml", sources, lists, {topic for topic, _ in red_flags}
+    )
     intents = {m.intent for m in masked}
     for intent in intents - {OUT_OF_SCOPE, "next", "repeat", "pause", "resume", "stop", "yes", "no",
-                             "time_left", "extend", "other_side", "relief"}:
+                             "time_left", "extend", "other_side", "relief", "followup"}:
         if (intent, "default") not in responses and not any(k[0] == intent for k in responses):
             raise ContentError(str(directory / "responses.toml"), f"responses.{intent}", "missing")
     return Content(
         directory, normaliser, lists, slot_names, oos_lists, frozenset(anchors), frozenset(slotless),
-        frozenset(ex_intents), masker, masked, responses,
+        frozenset(ex_intents), red_flags, frozenset(flags_anywhere), masker, masked, responses,
         phrases, names,
         body_ex, sources,
     )
+
+
+def _load_red_flags(path: Path, normalise: Normaliser) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    table = _table(_read_toml(path), "red_flags", "", path)
+    order = _strings(table.get("order"), "red_flags.order", path)
+    flags = []
+    for topic in order:
+        phrases = _strings(table.get(topic), f"red_flags.{topic}", path)
+        flags.append((topic, tuple(normalise(p) for p in phrases)))
+    return tuple(flags)
 
 
 def _load_sources(path: Path) -> dict[str, Source]:
@@ -260,7 +279,10 @@ def _slot_order(masked_text: str, lists: Mapping[str, object]) -> tuple[str, ...
 
 
 def _load_responses(
-    path: Path, sources: Mapping[str, Source], lists: Mapping[str, Mapping[str, tuple[str, ...]]]
+    path: Path,
+    sources: Mapping[str, Source],
+    lists: Mapping[str, Mapping[str, tuple[str, ...]]],
+    red_flag_topics: set[str],
 ) -> tuple[dict[tuple[str, str], Response], dict[str, tuple[str, ...]], dict[str, str], dict[str, str]]:
     data = _read_toml(path)
     exercises = set(lists.get("exercise", {}))
@@ -279,6 +301,8 @@ def _load_responses(
                 if source not in sources:
                     raise ContentError(str(path), f"{key}.sources", f"unknown source {source!r}")
             offer = item.get("offer")
+            if intent == "urgent" and topic not in red_flag_topics:
+                raise ContentError(str(path), key, "not a topic in red_flags.order")
             if offer is not None and offer not in exercises:
                 raise ContentError(str(path), f"{key}.offer", f"unknown exercise {offer!r}")
             for text in (*first, more):

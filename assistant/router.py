@@ -44,6 +44,7 @@ class Router:
         self._words = WordModel((m.text, m.intent) for m in content.masked)
         oos_words = {slot_placeholder(name) for name in content.out_of_scope_lists}
         list_words = {slot_placeholder(name) for name in content.lists} - oos_words
+        self._domain_lists = set(content.lists) - set(content.out_of_scope_lists)
         self._anchors = frozenset(content.anchors | list_words)
 
     @classmethod
@@ -59,7 +60,10 @@ class Router:
                 slots.setdefault(item.list, item.value)
         if not masked:
             return IntentMatch(UNKNOWN, {}, 0.0, normalised)
-        intent, score, sentence = self._best(masked)
+        flag = self._red_flag(normalised, in_domain=bool({item.list for item in found} & self._domain_lists))
+        if flag:
+            return IntentMatch("urgent", slots, 1.0, normalised, flag[1], flag[0])
+        intent, score, sentence, topic = self._best(masked)
         lists = {item.list for item in found}
         if lists & set(self.content.out_of_scope_lists) and "body_part" not in lists and intent != "urgent":
             intent = OUT_OF_SCOPE
@@ -70,12 +74,22 @@ class Router:
             slots = {}
         elif intent not in self.content.exercise_intents:
             slots.pop("exercise", None)
-        return IntentMatch(intent, slots, round(score / 100, 3), normalised, sentence)
+        return IntentMatch(intent, slots, round(score / 100, 3), normalised, sentence, topic)
 
-    def _best(self, masked: str) -> tuple[str, float, str]:
-        intent, score, sentence = self._best_fuzzy(masked)
+    def _red_flag(self, normalised: str, in_domain: bool) -> tuple[str, str] | None:
+        padded = f" {normalised} "
+        for topic, phrases in self.content.red_flags:
+            if not in_domain and topic not in self.content.red_flags_anywhere:
+                continue
+            for phrase in phrases:
+                if f" {phrase} " in padded:
+                    return topic, phrase
+        return None
+
+    def _best(self, masked: str) -> tuple[str, float, str, str]:
+        intent, score, sentence, topic = self._best_fuzzy(masked)
         if score >= self.settings.threshold:
-            return intent, score, sentence
+            return intent, score, sentence, topic
         words = masked.split()
         known = sum(w in self._vocabulary for w in words) / len(words)
         anchored = any(w in self._anchors for w in words)
@@ -83,25 +97,19 @@ class Router:
         if posterior and known >= self.settings.min_known:
             top = max(posterior, key=posterior.__getitem__)
             if posterior[top] >= self.settings.min_posterior:
-                return top, self.settings.threshold + (posterior[top] - 0.5) * 10, ""
-        return intent, score, sentence
+                return top, self.settings.threshold + (posterior[top] - 0.5) * 10, "", "default"
+        return intent, score, sentence, topic
 
-    def _best_fuzzy(self, masked: str) -> tuple[str, float, str]:
+    def _best_fuzzy(self, masked: str) -> tuple[str, float, str, str]:
         hits = process.extract(
             masked, self._choices, scorer=fuzz.ratio, limit=self.settings.candidates, processor=None
         )
-        best: tuple[str, float, str] = (UNKNOWN, 0.0, "")
+        best: tuple[str, float, str, str] = (UNKNOWN, 0.0, "", "default")
         for _, _, index in hits:
             candidate = self._choices[index]
             score = max(fuzz.ratio(masked, candidate), fuzz.token_sort_ratio(masked, candidate))
             score -= self.settings.oov_penalty * sum(w not in self._vocabulary for w in masked.split())
             if score > best[1]:
-                best = (self.content.masked[index].intent, float(score), candidate)
+                sentence = self.content.masked[index]
+                best = (sentence.intent, float(score), candidate, sentence.group)
         return best
-
-    def topic(self, match: IntentMatch) -> str:
-        """The template group of the sentence a match came from (picks the response topic)."""
-        for masked in self.content.masked:
-            if masked.text == match.sentence and masked.intent == match.intent:
-                return masked.group
-        return "default"
