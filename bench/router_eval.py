@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.messages import IntentMatch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from labelled_cases import LabelledCase, read_cases  # noqa: E402
+from labelled_cases import LabelledCase, read_cases
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

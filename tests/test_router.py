@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import random
+
+import pytest
 
 from assistant.content import Content
 from assistant.dialog import Dialog

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from assistant.templates import SlotRef, TemplateError, expand, parse
 
 
-def words(expansions: list[tuple[object, ...]]) -> set[str]:
+def words(expansions: Sequence[Sequence[object]]) -> set[str]:
     return {" ".join(t.name if isinstance(t, SlotRef) else str(t) for t in e) for e in expansions}
 
 
