@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,14 +25,18 @@ UNKNOWN = "unknown"
 class RouterSettings:
     """Matching thresholds (scores are 0..100 as rapidfuzz gives them)."""
 
-    threshold: float = 76.0
+    threshold: float = 70.0
     """Below this best score the intent is unknown."""
-    candidates: int = 12
+    candidates: int = 30
     """How many nearest sentences are looked at."""
     per_template: int = 80
     """Fuzzy matching looks at this many expansions of each template (the shortest half, then a spread)."""
     oov_penalty: float = 8.0
     """Subtracted for each word the templates never use (talk about something else)."""
+    fuzzy_weight: float = 0.5
+    """In picking the intent, the weight of fuzzy closeness against the word model (0..1)."""
+    temperature: float = 3.0
+    """Fuzzy points that make one intent e times likelier than another."""
     min_posterior: float = 0.85
     """Below the fuzzy threshold, the word model's verdict counts when it is this sure..."""
     min_known: float = 0.75
@@ -93,31 +98,51 @@ class Router:
         return None
 
     def _best(self, masked: str) -> tuple[str, float, str, str]:
-        intent, score, sentence, topic = self._best_fuzzy(masked)
-        if score >= self.settings.threshold:
-            return intent, score, sentence, topic
+        """Pick the intent by combining fuzzy closeness and the word model, then decide whether to trust it.
+
+        The pick is a product of experts: a softmax over each intent's best fuzzy score, times the word
+        model's posterior. The pick is accepted when its fuzzy score clears the threshold, or, for sentences
+        about our domain (an anchor word), when the word model is sure and few words are unknown.
+        """
+        settings = self.settings
         words = masked.split()
-        known = sum(w in self._vocabulary for w in words) / len(words)
+        oov = sum(w not in self._vocabulary for w in words)
+        fuzzy = self._fuzzy_by_intent(masked, oov)
+        posterior = self._words.posterior(words)
+        if not fuzzy:
+            return UNKNOWN, 0.0, "", "default"
+        intents = set(fuzzy) | set(posterior)
+        top_fuzzy = max(score for score, _, _ in fuzzy.values())
+
+        def combined(intent: str) -> float:
+            fuzzy_score = fuzzy.get(intent, (0.0, "", ""))[0]
+            return settings.fuzzy_weight * (fuzzy_score - top_fuzzy) / settings.temperature + (
+                1 - settings.fuzzy_weight
+            ) * math.log(posterior.get(intent, 0.0) + 1e-9)
+
+        intent = max(intents, key=combined)
+        score, sentence, topic = fuzzy.get(intent, (0.0, "", "default"))
+        if score >= settings.threshold:
+            return intent, score, sentence, topic
+        known = (len(words) - oov) / len(words)
         anchored = any(w in self._anchors for w in words)
-        posterior = self._words.posterior(words) if anchored else {}
-        if posterior and known >= self.settings.min_known:
-            top = max(posterior, key=posterior.__getitem__)
-            if posterior[top] >= self.settings.min_posterior:
-                return top, self.settings.threshold + (posterior[top] - 0.5) * 10, "", "default"
+        if anchored and known >= settings.min_known and posterior.get(intent, 0.0) >= settings.min_posterior:
+            return intent, settings.threshold, sentence, topic
         return intent, score, sentence, topic
 
-    def _best_fuzzy(self, masked: str) -> tuple[str, float, str, str]:
+    def _fuzzy_by_intent(self, masked: str, oov: int) -> dict[str, tuple[float, str, str]]:
+        """The best fuzzy score per intent among the nearest sentences, less a penalty per unknown word."""
         hits = process.extract(
             masked, self._choices, scorer=fuzz.ratio, limit=self.settings.candidates, processor=None
         )
-        best: tuple[str, float, str, str] = (UNKNOWN, 0.0, "", "default")
+        best: dict[str, tuple[float, str, str]] = {}
         for _, _, index in hits:
             candidate = self._choices[index]
             score = max(fuzz.ratio(masked, candidate), fuzz.token_sort_ratio(masked, candidate))
-            score -= self.settings.oov_penalty * sum(w not in self._vocabulary for w in masked.split())
-            if score > best[1]:
-                sentence = self._masked[index]
-                best = (sentence.intent, float(score), candidate, sentence.group)
+            score -= self.settings.oov_penalty * oov
+            sentence = self._masked[index]
+            if score > best.get(sentence.intent, (-1.0, "", ""))[0]:
+                best[sentence.intent] = (float(score), candidate, sentence.group)
         return best
 
 
