@@ -22,10 +22,12 @@ from labelled_cases import (
 from rapidfuzz import fuzz
 
 HELDOUT_TEXT = DATA_DIR / "heldout_text.tsv"
+HELDOUT2_TEXT = DATA_DIR / "heldout2_text.tsv"
 DEV_TEXT = DATA_DIR / "dev_text.tsv"
 HELDOUT_SPOKEN = DATA_DIR / "heldout_spoken.tsv"
 NIGHT_SCRIPT = DATA_DIR / "night_script.md"
-ALL_SETS = (HELDOUT_TEXT, DEV_TEXT, HELDOUT_SPOKEN)
+ALL_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, DEV_TEXT, HELDOUT_SPOKEN)
+HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT)
 
 HELDOUT_TEXT_MINIMUM = {"relief": 25, "causes": 12, "stretch": 12, "urgent": 12, UNKNOWN: 50} | {
     intent: 5 for intent in CONTROL_INTENTS
@@ -59,14 +61,26 @@ def test_heldout_text_meets_the_minimum_count_per_intent() -> None:
     assert sum(counts.values()) - counts[UNKNOWN] >= 150
 
 
-def test_heldout_text_uses_every_slot_value() -> None:
-    used = {(key, value) for case in read_cases(HELDOUT_TEXT) for key, value in case.slots.items()}
+def test_second_heldout_text_has_the_planned_size_and_spread() -> None:
+    counts = _counts(read_cases(HELDOUT2_TEXT))
+    assert sum(counts.values()) - counts[UNKNOWN] == 160
+    assert counts[UNKNOWN] == 50
+    for intent in TOPIC_INTENTS:
+        assert counts[intent] >= 8, f"{intent}: {counts[intent]} < 8"
+    for intent in CONTROL_INTENTS:
+        assert counts[intent] >= 4, f"{intent}: {counts[intent]} < 4"
+
+
+@pytest.mark.parametrize("path", HELDOUT_TEXT_SETS, ids=lambda path: path.name)
+def test_heldout_text_uses_every_slot_value(path: Path) -> None:
+    used = {(key, value) for case in read_cases(path) for key, value in case.slots.items()}
     expected = {(key, value) for key, values in SLOT_VALUES.items() for value in values}
     assert expected - used == set()
 
 
-def test_relief_lines_vary_body_parts_and_sides() -> None:
-    relief = [case for case in read_cases(HELDOUT_TEXT) if case.intent == "relief"]
+@pytest.mark.parametrize("path", HELDOUT_TEXT_SETS, ids=lambda path: path.name)
+def test_relief_lines_vary_body_parts_and_sides(path: Path) -> None:
+    relief = [case for case in read_cases(path) if case.intent == "relief"]
     assert {case.slots.get("body_part") for case in relief} >= SLOT_VALUES["body_part"] | {None}
     assert {case.slots.get("side") for case in relief} == {"left", "right", None}
     assert sum("charley horse" in case.text.lower() for case in relief) >= 3
@@ -167,7 +181,7 @@ def test_normalise_ignores_case_and_punctuation() -> None:
 
 
 def test_dev_lines_are_not_near_copies_of_held_out_lines() -> None:
-    held_out = [case for path in (HELDOUT_TEXT, HELDOUT_SPOKEN) for case in read_cases(path)]
+    held_out = [case for path in (*HELDOUT_TEXT_SETS, HELDOUT_SPOKEN) for case in read_cases(path)]
     close = [
         f"{dev.where} ~ {case.where}"
         for dev in read_cases(DEV_TEXT)
