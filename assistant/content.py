@@ -146,7 +146,8 @@ def load_content(directory: Path | None = None, cache: bool = True) -> Content:
 def _digest(directory: Path) -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in [*sorted(directory.glob("*.toml")), *(here / name for name in _LOADER_MODULES)]:
+    files = [*sorted(directory.glob("*.toml")), directory / "examples.tsv"]
+    for path in [*files, *(here / name for name in _LOADER_MODULES)]:
         digest.update(path.name.encode())
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes())

@@ -77,7 +77,47 @@ def load_intents(
                 if text and (text, intent) not in masked:
                     order = _slot_order(spoken, placeholders)
                     masked[(text, intent)] = MaskedSentence(text, intent, group, order, spoken, counter)
+    examples = path.parent / EXAMPLES_FILE
+    groups_of: dict[str, set[str]] = {}
+    for intent, group, _, _ in groups:
+        groups_of.setdefault(intent, set()).add(group)
+    for line_no, text, intent, group in _read_examples(examples, groups_of):
+        counter += 1
+        spoken, _ = full_masker.mask(normalise(text))
+        masked_text = " ".join(w for w in spoken.split() if w not in free_words)
+        if not masked_text:
+            raise ContentError(str(examples), f"line {line_no}", "nothing left after normalising")
+        if (masked_text, intent) not in masked:
+            order = _slot_order(spoken, placeholders)
+            masked[(masked_text, intent)] = MaskedSentence(masked_text, intent, group, order, spoken, counter)
     return lists, slot_names, oos_lists, masker, tuple(masked.values())
+
+
+EXAMPLES_FILE = "examples.tsv"
+"""Optional training examples: `text<TAB>label`, label `intent`, `intent.topic` or `out_of_scope`."""
+
+
+def _read_examples(path: Path, groups_of: Mapping[str, set[str]]) -> list[tuple[int, str, str, str]]:
+    if not path.exists():
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ContentError(str(path), "-", f"unreadable ({err})") from None
+    out = []
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or not fields[0].strip():
+            raise ContentError(str(path), f"line {line_no}", "expected text<TAB>label")
+        intent, _, group = fields[1].strip().partition(".")
+        intent = OUT_OF_SCOPE if intent == "out_of_scope" else intent
+        group = group or "default"
+        if group not in groups_of.get(intent, set()):
+            raise ContentError(str(path), f"line {line_no}", f"unknown label {fields[1].strip()!r}")
+        out.append((line_no, fields[0].strip(), intent, group))
+    return out
 
 
 def _slot_order(masked_text: str, placeholders: Mapping[str, str]) -> tuple[str, ...]:
