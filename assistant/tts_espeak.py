@@ -1,12 +1,14 @@
-"""pyttsx3 (espeak-ng) synthesis to PCM, without pyttsx3's side effects, guarded in a worker process.
+"""pyttsx3's espeak-ng binding to PCM, without pyttsx3's side effects, guarded in a worker process.
 
 pyttsx3 2.99's espeak driver plays speech by writing a temporary WAV and running `aplay` through
-`os.system`, and prints "Audio saved to ..." on stdout from `save_to_file`; its loop is also reported
-to hang on repeated use on a Raspberry Pi. So this module never calls `say()`: a worker process
-(a fresh interpreter running this module, talking over a socket pair, so it inherits no threads or
-audio streams) runs `save_to_file` into a private temporary folder with its stdout sent to
-/dev/null, and sends the samples back. Each request has a timeout;
-a worker that hangs or dies is killed and started again, and the request is tried once more.
+`os.system`, prints "Audio saved to ..." on stdout from `save_to_file`, and runs espeak in its
+asynchronous mode behind a polling loop that is reported to hang on a Raspberry Pi; here its
+`save_to_file` path also failed now and then to write the file at all. So this module does not use
+pyttsx3's Engine: a worker process (a fresh interpreter running this module, over a socket pair,
+inheriting no threads or audio streams) drives pyttsx3's own ctypes binding to libespeak-ng
+(`pyttsx3.drivers._espeak`) in synchronous mode, collects the samples in a callback and sends them
+back. No file, no aplay, and the worker's stdout goes to /dev/null. Each request has a timeout; a
+worker that hangs or dies is killed and started again, and the request is tried once more.
 """
 
 from __future__ import annotations
@@ -18,11 +20,9 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
-import wave
 from multiprocessing.connection import Connection
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -121,39 +121,46 @@ class EspeakSynthesizer:
 
 
 def _worker_main(conn: Connection, profile: VoiceProfile) -> None:
-    """The worker: start pyttsx3 once, answer ("say", text) with WAV frames; stdout goes nowhere."""
+    """The worker: start espeak-ng once, answer ("say", text) with PCM frames; stdout goes nowhere."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
+    chunks: list[bytes] = []
     try:
-        import pyttsx3
+        import ctypes
 
-        engine = pyttsx3.init("espeak")
-        if profile.voice:
-            engine.setProperty("voice", profile.voice)
-        engine.setProperty("rate", profile.rate)
-        engine.setProperty("volume", profile.volume)
+        from pyttsx3.drivers import _espeak
+
+        def collect(wav: Any, numsamples: int, events: Any) -> int:
+            if numsamples > 0:
+                chunks.append(ctypes.string_at(wav, numsamples * 2))
+            return 0
+
+        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0)
+        if rate <= 0:
+            raise RuntimeError("espeak_Initialize failed")
+        _espeak.SetSynthCallback(collect)
+        if _espeak.SetVoiceByName((profile.voice or "en").encode("utf-8")) != 0:
+            raise RuntimeError(f"no espeak-ng voice {profile.voice or 'en'!r}")
+        _espeak.SetParameter(_espeak.RATE, int(profile.rate), 0)
+        _espeak.SetParameter(_espeak.VOLUME, round(profile.volume * 100), 0)
     except Exception as err:  # the parent turns this into a ModelError with an install hint
         conn.send(("error", f"{type(err).__name__}: {err}"))
         return
     conn.send(("ready", ""))
-    with tempfile.TemporaryDirectory(prefix="cramp-tts-") as folder:
-        target = str(Path(folder) / "speech.wav")
-        while True:
-            try:
-                command, text = conn.recv()
-            except EOFError:
-                return
-            if command != "say":
-                return
-            try:
-                engine.save_to_file(text, target)
-                engine.runAndWait()
-                with wave.open(target, "rb") as wav:
-                    conn.send(("ok", wav.readframes(wav.getnframes()), wav.getframerate()))
-                os.remove(target)
-            except Exception as err:
-                conn.send(("error", f"{type(err).__name__}: {err}"))
+    while True:
+        try:
+            command, text = conn.recv()
+        except EOFError:
+            return
+        if command != "say":
+            return
+        chunks.clear()
+        status = _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
+        if status != 0:
+            conn.send(("error", f"espeak_Synth returned {status}"))
+        else:
+            conn.send(("ok", b"".join(chunks), rate))
 
 
 def _worker_cli() -> None:

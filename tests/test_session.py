@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
+from speech_fakes import FakeSpeaker
 
 from assistant.clock import VirtualClock
 from assistant.exercises import ExerciseBook
@@ -12,7 +14,6 @@ from assistant.session import Session
 from assistant.session_phrases import SessionPhrases
 from assistant.session_runner import SessionRunner
 from assistant.timeline import Cue, Timing
-from speech_fakes import FakeSpeaker
 
 BOOK = ExerciseBook.from_file()
 PHRASES = SessionPhrases.from_file()
@@ -61,7 +62,7 @@ def test_each_hold_lasts_its_length_whatever_the_speech(name: str, speed: str) -
 @pytest.mark.parametrize("name", NAMES)
 def test_spoken_cues_never_overlap(name: str, speed: str) -> None:
     cues = [c for c in make(name, DURATIONS[speed]).timeline(T0) if c.kind == "say"]
-    for before, after in zip(cues, cues[1:], strict=False):
+    for before, after in itertools.pairwise(cues):
         assert before.end <= after.t + 1e-9, (before, after)
     assert cues == sorted(cues, key=lambda c: c.t)
 
@@ -69,7 +70,9 @@ def test_spoken_cues_never_overlap(name: str, speed: str) -> None:
 def test_the_hold_says_progress_countdown_and_release_on_time() -> None:
     cues = make("calf_stretch").timeline(T0)
     hold = first(cues, "hold")
-    inside = [(round(c.t - hold.t, 3), c.text) for c in cues if c.kind == "say" and hold.t <= c.t <= hold.t + 31]
+    inside = [
+        (round(c.t - hold.t, 3), c.text) for c in cues if c.kind == "say" and hold.t <= c.t <= hold.t + 31
+    ]
     assert inside == [
         (10.0, "20 seconds."),
         (20.0, "10 seconds left."),
@@ -94,7 +97,9 @@ def test_slow_speech_thins_optional_cues_but_keeps_the_release_exact() -> None:
 def test_counted_sets_count_aloud_at_their_pace() -> None:
     cues = make("ankle_circles").timeline(T0)
     hold = first(cues, "hold")
-    counts = [(round(c.t - hold.t, 3), c.text) for c in cues if c.kind == "say" and hold.t <= c.t < hold.t + 30]
+    counts = [
+        (round(c.t - hold.t, 3), c.text) for c in cues if c.kind == "say" and hold.t <= c.t < hold.t + 30
+    ]
     assert counts == [(3.0 * i, f"{i + 1}.") for i in range(10)]
     assert first(cues, "release").t - hold.t == pytest.approx(30.0)
 
@@ -118,7 +123,7 @@ def test_pause_keeps_the_remaining_time() -> None:
     assert first(after, "release").t == pytest.approx(hold.t + 500 + 18.0, abs=0.01)
     assert says(after)[:7] == ["10 seconds left.", "5.", "4.", "3.", "2.", "1.", "Release."]
     spoken = [c for c in resumed + after if c.kind == "say"]
-    for before, nxt in zip(spoken, spoken[1:], strict=False):
+    for before, nxt in itertools.pairwise(spoken):
         assert before.end <= nxt.t + 1e-9
 
 
@@ -192,7 +197,7 @@ def test_other_side_switches_legs_without_doing_one_twice() -> None:
     session.start(T0)
     run_until(session, hold.t + 5)
     switched = session.other_side(hold.t + 5)
-    assert [(c.kind, c.side, c.completed) for c in switched][0] == ("release", "right", False)
+    assert next((c.kind, c.side, c.completed) for c in switched) == ("release", "right", False)
     assert says(switched) == ["Switching to your left leg."]
     rest = run_until(session, hold.t + 500)
     assert [(c.kind, c.side) for c in rest if c.kind == "hold"] == [("hold", "left")]
@@ -231,7 +236,7 @@ def test_repeat_during_a_hold_keeps_its_timing() -> None:
     assert says(repeated)[0] == BOOK.exercises["calf_stretch"].steps[0]
     assert first(repeated, "release").t == pytest.approx(hold.t + 30)
     spoken = [c for c in repeated if c.kind == "say"]
-    for before, nxt in zip(spoken, spoken[1:], strict=False):
+    for before, nxt in itertools.pairwise(spoken):
         assert before.end <= nxt.t + 1e-9
 
 
