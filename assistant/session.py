@@ -73,11 +73,19 @@ class Session:
     def due(self, now: float) -> list[Cue]:
         """Cues whose time has come, in order; advances the session past them."""
         out: list[Cue] = []
-        while (cue := self._peek()) is not None and cue.t <= now + _EPS:
-            self._peeked = None
-            self._note(cue)
+        while (cue := self.pop_due(now)) is not None:
             out.append(cue)
         return out
+
+    def pop_due(self, now: float) -> Cue | None:
+        """The next cue if its time has come (play it before asking again: the following phrase is
+        only synthesised when asked for, so nothing delays a cue that is already due)."""
+        cue = self._peek()
+        if cue is None or cue.t > now + _EPS:
+            return None
+        self._peeked = None
+        self._note(cue)
+        return cue
 
     def next_wakeup(self) -> float | None:
         """When the next cue is due; None when nothing is planned (finished, or paused)."""

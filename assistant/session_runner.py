@@ -45,7 +45,8 @@ class SessionRunner:
     def poll(self) -> float | None:
         """Play what is due now; returns when to poll next (None when finished or paused)."""
         with self._lock:
-            self._play(self.session.due(self.clock.now()))
+            while (cue := self.session.pop_due(self.clock.now())) is not None:
+                self._play([cue])
             return self.session.next_wakeup()
 
     def control(self, name: str) -> float | None:

@@ -41,11 +41,15 @@ class EspeakSynthesizer:
         self.profile = profile
         self.timeout = timeout
         self.start_timeout = start_timeout
-        self.restarts = 0
-        """How many times a hung or dead worker was replaced."""
+        self.starts = 0
+        """How many workers were started (more than one: a hung or dead worker was replaced)."""
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
+
+    @property
+    def restarts(self) -> int:
+        return max(0, self.starts - 1)
 
     @property
     def worker_pid(self) -> int | None:
@@ -63,7 +67,6 @@ class EspeakSynthesizer:
                 except (OSError, EOFError, TimeoutError) as err:
                     _LOGGER.warning("speech worker failed (%s), attempt %s; restarting it", err, attempt)
                     self._kill()
-                    self.restarts += 1
                     continue
                 if reply[0] != "ok":
                     raise AudioError(f"speech synthesis failed: {reply[1]}")
@@ -99,6 +102,7 @@ class EspeakSynthesizer:
             close_fds=True,
         )
         theirs.close()
+        self.starts += 1
         parent = Connection(ours.detach())
         self._proc, self._conn = proc, parent
         if not parent.poll(self.start_timeout):

@@ -51,7 +51,7 @@ def fake_sounddevice(has_device: bool = True) -> types.ModuleType:
 
     def output_stream(**kwargs: Any) -> FakeStream:
         stream = FakeStream(**kwargs)
-        module.streams.append(stream)  # type: ignore[attr-defined]
+        module.streams.append(stream)
         return stream
 
     module.query_devices = query_devices  # type: ignore[attr-defined]
