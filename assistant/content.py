@@ -5,7 +5,11 @@ Each loader is a `from_dict` on a frozen dataclass; problems raise `ContentError
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 import os
+import pickle
 import re
 import tomllib
 from collections.abc import Mapping
@@ -19,6 +23,11 @@ from assistant.normalise import Normaliser
 from assistant.settings import project_root
 from assistant.slots import SlotMasker, slot_placeholder
 from assistant.templates import SlotRef, TemplateError, expand, parse
+
+_LOGGER = logging.getLogger(__name__)
+
+SENTENCES_PER_TEMPLATE = 60
+"""How many expansions of each template go into `Content.sentences` (the recognisers' domain)."""
 
 OUT_OF_SCOPE = "_out_of_scope"
 """The internal intent of templates that describe talk the assistant must not answer."""
@@ -145,19 +154,25 @@ class Content:
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        """Every masked sentence with slot values filled in (each spoken form used at least once)."""
-        out: list[Sentence] = []
+        """Sentences a person might say, for a recogniser's language model or grammar.
+
+        A bounded share of each template's expansions, with slot values filled in; the first expansion of
+        each template is filled with every spoken form, so every form appears in some sentence.
+        """
+        out: dict[tuple[str, str], Sentence] = {}
+        per_template: dict[int, int] = {}
         for index, masked in enumerate(self.masked):
-            intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
-            if not masked.slots:
-                out.append(Sentence(masked.spoken, intent, {}))
+            seen = per_template.get(masked.template, 0)
+            if seen >= SENTENCES_PER_TEMPLATE:
                 continue
+            per_template[masked.template] = seen + 1
+            intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
             forms = [
-                [(value, form) for value, forms in self.lists[name].items() for form in forms]
+                [(value, form) for value, spoken in self.lists[name].items() for form in spoken]
                 for name in masked.slots
             ]
-            count = max(len(f) for f in forms)
-            for k in range(count if index % 4 == 0 else 1):
+            count = max((len(f) for f in forms), default=1) if seen == 0 else 1
+            for k in range(count):
                 words = masked.spoken
                 slots: dict[str, str] = {}
                 for name, options in zip(masked.slots, forms, strict=True):
@@ -165,17 +180,72 @@ class Content:
                     words = words.replace(slot_placeholder(name), form, 1)
                     if name in self.slot_names:
                         slots[name] = value
-                out.append(Sentence(words, intent, slots))
-        unique = {(s.text, s.intent): s for s in out}
-        return tuple(unique.values())
+                out.setdefault((words, intent), Sentence(words, intent, slots))
+        return tuple(out.values())
 
     def vocabulary(self) -> set[str]:
         return {word for sentence in self.sentences for word in sentence.text.split()}
 
 
-def load_content(directory: Path | None = None) -> Content:
-    """Load and validate content/ (or another folder with the same files)."""
+_LOADED: dict[tuple[str, str], Content] = {}
+_LOADER_MODULES = ("content.py", "templates.py", "normalise.py", "slots.py")
+
+
+def load_content(directory: Path | None = None, cache: bool = True) -> Content:
+    """Load and validate content/ (or another folder with the same files).
+
+    Expanding the templates takes a second or two, so the result is kept in memory and in a cache file
+    (`~/.cache/cramp-assistant/`), keyed by a digest of the content files and of the loader's code.
+    """
     directory = directory or content_dir()
+    digest = _digest(directory)
+    key = (str(directory.resolve()), digest)
+    if cache and key in _LOADED:
+        return _LOADED[key]
+    loaded = (_read_cache(digest) if cache else None) or _load_content(directory)
+    if cache:
+        _LOADED[key] = loaded
+        _write_cache(digest, loaded)
+    return loaded
+
+
+def _digest(directory: Path) -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in [*sorted(directory.glob("*.toml")), *(here / name for name in _LOADER_MODULES)]:
+        digest.update(path.name.encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def _cache_path(digest: str) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "cramp-assistant" / f"content-{digest}.pickle"
+
+
+def _read_cache(digest: str) -> Content | None:
+    try:
+        with _cache_path(digest).open("rb") as handle:
+            loaded = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return loaded if isinstance(loaded, Content) else None
+
+
+def _write_cache(digest: str, content: Content) -> None:
+    path = _cache_path(digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(content, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError as err:
+        _LOGGER.debug("content cache not written: %s", err)
+
+
+def _load_content(directory: Path) -> Content:
     normaliser = Normaliser.from_dict(_read_toml(directory / "normalise.toml"))
     sources = _load_sources(directory / "sources.toml")
     lists, slot_names, oos_lists, masker, masked = _load_intents(directory / "intents.toml", normaliser)

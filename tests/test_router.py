@@ -56,7 +56,6 @@ from bench.router_eval import DATA, evaluate_file
         ("no thanks", "no", {}),
         ("how long left", "time_left", {}),
         ("ten more seconds", "extend", {}),
-        ("now the other leg", "other_side", {}),
         ("my stomach is cramping", "unknown", {}),
         ("my back hurts", "unknown", {}),
         ("set an alarm for seven", "unknown", {}),
