@@ -13,7 +13,7 @@ from assistant.exercises import ExerciseBook
 from assistant.session import Session
 from assistant.session_phrases import SessionPhrases
 from assistant.session_runner import SessionRunner
-from assistant.settings import RoutineSettings, VoiceSettings
+from assistant.settings_file import add_settings_arguments, settings_from_args
 from assistant.speaker import SPEAKER_KINDS, Speaker, open_speaker
 from assistant.timeline import Cue, Timing
 
@@ -43,17 +43,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="sound",
         help="sound: play on the output device (default); null: no sound, only the printed cues",
     )
+    add_settings_arguments(parser)
     parser.set_defaults(func=run_stretch)
 
 
-def run_stretch(
-    args: argparse.Namespace,
-    voice: VoiceSettings | None = None,
-    routine_settings: RoutineSettings | None = None,
-) -> int:
-    voice = voice or VoiceSettings()
-    routine_settings = routine_settings or RoutineSettings()
-    hold = args.hold if args.hold is not None else routine_settings.hold_seconds
+def run_stretch(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    voice = settings.voice
+    hold = args.hold if args.hold is not None else settings.routine.hold_seconds
     routine = ExerciseBook.from_file().routine(args.name, hold)
     phrases = SessionPhrases.from_file()
     virtual = args.dry_run or args.speak_to is not None
