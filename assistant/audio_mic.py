@@ -2,10 +2,11 @@
 
 The stream callback only copies each block into a bounded queue; when the consumer falls behind, blocks
 are dropped and counted (an overflow is logged, never fatal) and timestamps still follow the wall clock.
-The device is chosen by index or by a case-insensitive piece of its name. Capture runs at 16 kHz when the
-device supports it, otherwise at the device's own rate, converted in the consumer's thread. A device that
+The device is chosen by index or by (a case-insensitive piece of) its name, as `devices` resolves it.
+Capture runs at 16 kHz when the device supports it, otherwise at the device's own rate, converted in the
+consumer's thread. A device that
 stops delivering audio (unplugged) raises `AudioError` from iteration, so the caller can wait and retry.
-Only this module imports sounddevice, lazily, so the rest of the assistant runs without PortAudio.
+sounddevice is imported lazily (through `devices`), so the rest of the assistant runs without PortAudio.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import logging
 import queue
 from collections.abc import Iterator
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from assistant.errors import AudioError
+from assistant.devices import Device, load_sounddevice, query, resolve_device
+from assistant.errors import AudioError, SettingsError
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from assistant.resample import Resampler
 from assistant.settings import MicSettings
@@ -33,88 +34,28 @@ STALL_SECONDS = 2.0
 _POLL_SECONDS = 0.25
 
 
-def import_sounddevice() -> ModuleType:
-    """sounddevice, or an AudioError with an install hint."""
-    try:
-        import sounddevice
-    except OSError as err:  # raised when the PortAudio library itself is missing
-        raise AudioError(
-            f"PortAudio is missing ({err}); install libportaudio2 (apt-get install libportaudio2)"
-        ) from None
-    except ImportError:
-        raise AudioError(
-            "the sounddevice package is missing; install it with: pip install sounddevice"
-        ) from None
-    return sounddevice
-
-
-@dataclass(frozen=True)
-class InputDevice:
-    """An audio input device as PortAudio lists it."""
-
-    index: int
-    """PortAudio's device index."""
-    name: str
-    """The device's name."""
-    channels: int
-    """Maximum input channels."""
-    default_rate: float
-    """The device's default sample rate."""
-    is_default: bool = False
-    """True for the system's default input."""
-
-
-def list_input_devices() -> list[InputDevice]:
+def list_input_devices() -> list[Device]:
     """Every device with at least one input channel."""
-    sd = import_sounddevice()
-    return _input_devices(sd)
+    devices, _ = query()
+    return [device for device in devices if device.inputs > 0]
 
 
-def _input_devices(sd: ModuleType) -> list[InputDevice]:
-    default = _default_input_index(sd)
-    devices = []
-    for index, info in enumerate(sd.query_devices()):
-        channels = int(info.get("max_input_channels", 0))
-        if channels > 0:
-            number = int(info.get("index", index))
-            rate = float(info.get("default_samplerate", SAMPLE_RATE))
-            devices.append(InputDevice(number, str(info["name"]), channels, rate, number == default))
-    return devices
+def find_input_device(wanted: str | int | None, sd: ModuleType | None = None) -> Device:
+    """The device for a setting: None for the system default, an index, or (part of) a name.
 
-
-def _default_input_index(sd: ModuleType) -> int | None:
-    try:
-        device = sd.default.device
-        index = device[0] if isinstance(device, list | tuple) else device
-        return int(index) if index is not None and int(index) >= 0 else None
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
-def _describe(devices: list[InputDevice]) -> str:
-    if not devices:
-        return "there are no input devices"
-    return "input devices: " + ", ".join(f"{device.index} '{device.name}'" for device in devices)
-
-
-def choose_input_device(devices: list[InputDevice], wanted: str | int | None) -> InputDevice:
-    """The device for a setting: None for the default, an index, or a piece of the name."""
-    if not devices:
+    Not finding it is an AudioError listing the inputs, so a loop can wait for a USB microphone to appear.
+    """
+    devices, (default_input, _) = query(sd)
+    inputs = [device for device in devices if device.inputs > 0]
+    if not inputs:
         raise AudioError("no microphone found: there are no audio input devices")
-    if wanted is None:
-        return next((device for device in devices if device.is_default), devices[0])
-    if isinstance(wanted, int) or str(wanted).strip().isdigit():
-        index = int(wanted)
-        for device in devices:
-            if device.index == index:
-                return device
-        raise AudioError(f"no input device with index {index}; {_describe(devices)}")
-    matches = [device for device in devices if str(wanted).lower() in device.name.lower()]
-    if not matches:
-        raise AudioError(f"no input device matches '{wanted}'; {_describe(devices)}")
-    if len(matches) > 1:
-        _LOGGER.info("'%s' matches %d devices; using '%s'", wanted, len(matches), matches[0].name)
-    return matches[0]
+    try:
+        index = resolve_device(wanted, "input", sd)
+    except SettingsError as err:
+        raise AudioError(str(err)) from None
+    if index is None:
+        index = default_input
+    return next((device for device in inputs if device.index == index), inputs[0])
 
 
 class MicSource:
@@ -122,8 +63,8 @@ class MicSource:
 
     def __init__(self, settings: MicSettings | None = None) -> None:
         self.settings = settings or MicSettings()
-        self._sd = import_sounddevice()
-        self.device = choose_input_device(_input_devices(self._sd), self.settings.device)
+        self._sd = load_sounddevice()
+        self.device = find_input_device(self.settings.device, self._sd)
         self.rate = self._capture_rate()
         self.block_frames = max(1, self.rate * self.settings.block_ms // 1000)
         capacity = max(4, round(QUEUE_SECONDS * 1000 / self.settings.block_ms))
@@ -142,7 +83,7 @@ class MicSource:
             self._sd.check_input_settings(device=self.device.index, channels=1, samplerate=SAMPLE_RATE)
             return SAMPLE_RATE
         except Exception:  # PortAudio says no in several ways; fall back to the device's own rate
-            rate = int(self.device.default_rate)
+            rate = int(self.device.samplerate)
             _LOGGER.info("'%s' cannot capture at 16 kHz; capturing at %d Hz", self.device.name, rate)
             return rate
 

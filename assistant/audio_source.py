@@ -9,13 +9,13 @@ on the injected clock, so a file can stand in for the microphone in the bedside 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from assistant.clock import Clock, MonotonicClock
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from assistant.resample import Resampler
 from assistant.wav_file import WavInfo, float_to_pcm16, iter_frames, read_wav_info
@@ -35,24 +35,6 @@ class AudioSource(Protocol):
         ...
 
 
-class PacingClock(Protocol):
-    """The part of a clock a real-time source needs."""
-
-    def monotonic(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    """The real monotonic clock."""
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
 class WavSource:
     """A WAV file as an audio source: converted to 16 kHz mono s16le while streaming.
 
@@ -65,7 +47,7 @@ class WavSource:
         path: Path | str,
         chunk_ms: int = 30,
         realtime: bool = False,
-        clock: PacingClock | None = None,
+        clock: Clock | None = None,
     ) -> None:
         if chunk_ms <= 0:
             raise ValueError(f"chunk_ms must be positive, got {chunk_ms}")
@@ -73,7 +55,7 @@ class WavSource:
         self.info: WavInfo = read_wav_info(self.path)
         self.chunk_samples = SAMPLE_RATE * chunk_ms // 1000
         self.realtime = realtime
-        self.clock: PacingClock = clock or SystemClock()
+        self.clock: Clock = clock or MonotonicClock()
         self._closed = False
 
     @property
@@ -95,7 +77,7 @@ class WavSource:
             " float" if self.info.is_float else "",
             self.info.seconds,
         )
-        started = self.clock.monotonic()
+        started = self.clock.now()
         emitted = 0
         for samples in self._converted_blocks():
             if self._closed:
@@ -105,7 +87,7 @@ class WavSource:
                 chunk = AudioChunk(float_to_pcm16(piece), timestamp=emitted / SAMPLE_RATE)
                 emitted += len(piece)
                 if self.realtime:
-                    self._wait_until(started + emitted / SAMPLE_RATE)
+                    self.clock.sleep_until(started + emitted / SAMPLE_RATE)
                 if self._closed:
                     return
                 yield chunk
@@ -124,11 +106,6 @@ class WavSource:
         pending = np.concatenate([pending, converter.flush()])
         if len(pending):
             yield pending
-
-    def _wait_until(self, deadline: float) -> None:
-        delay = deadline - self.clock.monotonic()
-        if delay > 0:
-            self.clock.sleep(delay)
 
 
 def read_wav_pcm16k(path: Path | str) -> bytes:

@@ -7,27 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from wav_builder import tone, wav_bytes, write
 
 from assistant.audio_source import WavSource, read_wav_pcm16k
+from assistant.clock import VirtualClock
 from assistant.errors import AudioError
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from assistant.wav_file import pcm16_to_float
-from tests.wav_builder import tone, wav_bytes, write
-
-
-class FakeClock:
-    """A virtual clock: sleeping moves time on at once and is recorded."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def _peak_frequency(samples: np.ndarray) -> float:
@@ -84,22 +70,24 @@ def test_a_bad_file_fails_when_the_source_is_made(tmp_path: Path) -> None:
 
 def test_realtime_hands_each_chunk_out_when_it_would_have_been_captured(tmp_path: Path) -> None:
     path = write(tmp_path / "a.wav", tone(440.0, 0.5, 16000), 16000)
-    clock = FakeClock()
+    clock = VirtualClock(start=100.0)
     seen: list[tuple[float, AudioChunk]] = []
     for chunk in WavSource(path, realtime=True, clock=clock):
-        seen.append((clock.now - 100.0, chunk))
+        seen.append((clock.now() - 100.0, chunk))
     for handed_at, chunk in seen:
         assert handed_at == pytest.approx(chunk.timestamp + chunk.seconds)
-    assert clock.now - 100.0 == pytest.approx(0.5)
+    assert clock.now() - 100.0 == pytest.approx(0.5)
 
 
 def test_realtime_does_not_sleep_when_the_consumer_is_slow(tmp_path: Path) -> None:
     path = write(tmp_path / "a.wav", tone(440.0, 0.3, 16000), 16000)
-    clock = FakeClock()
+    clock = VirtualClock()
+    count = 0
     for _chunk in WavSource(path, realtime=True, clock=clock):
-        clock.now += 0.1  # the consumer takes longer than a chunk lasts
-    assert clock.sleeps[0] == pytest.approx(0.03)
-    assert len(clock.sleeps) == 1
+        clock.advance(0.1)  # the consumer takes longer than a chunk lasts
+        count += 1
+    # Only the first chunk was waited for; the rest were late already and came at once.
+    assert clock.now() == pytest.approx(0.03 + 0.1 * count)
 
 
 def test_close_stops_iteration(tmp_path: Path) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from audio_signals import RATE, background, chunks, click, cough, door_slam, place, syllables
 
 from assistant.endpointer import Endpointer, utterances
 from assistant.messages import Utterance
 from assistant.settings import EndpointSettings
-from tests.signals import RATE, background, chunks, click, cough, door_slam, place, syllables
 
 
 def _find(samples: np.ndarray, chunk_ms: int = 30, **settings: float) -> list[Utterance]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from wav_builder import tone, wav_bytes, write
 
 from assistant.errors import AudioError
 from assistant.wav_file import WavInfo, decode_frames, iter_frames, pcm16_to_float, read_wav_info, write_wav
-from tests.wav_builder import tone, wav_bytes, write
 
 
 def _decode_whole(path: Path) -> np.ndarray:
