@@ -19,6 +19,8 @@ from assistant.word_model import WordModel
 _LOGGER = logging.getLogger(__name__)
 
 UNKNOWN = "unknown"
+SMALL_INTENT = 300
+"""Intents with at most this many matched sentences are always searched (controls, out-of-scope talk)."""
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,11 @@ class RouterSettings:
 
     threshold: float = 70.0
     """Below this best score the intent is unknown."""
-    candidates: int = 30
-    """How many nearest sentences are looked at."""
-    per_template: int = 80
+    candidates: int = 4
+    """How many nearest sentences of each searched intent are looked at."""
+    search_intents: int = 5
+    """Fuzzy matching searches the word model's likeliest intents, this many, besides the small ones."""
+    per_template: int = 40
     """Fuzzy matching looks at this many expansions of each template (the shortest half, then a spread)."""
     oov_penalty: float = 8.0
     """Subtracted for each word the templates never use (talk about something else)."""
@@ -49,8 +53,13 @@ class Router:
     def __init__(self, content: Content, settings: RouterSettings | None = None) -> None:
         self.content = content
         self.settings = settings or RouterSettings()
-        self._masked = _matching_subset(content.masked, self.settings.per_template)
-        self._choices = [m.text for m in self._masked]
+        subset = _matching_subset(content.masked, self.settings.per_template)
+        grouped: dict[str, list[MaskedSentence]] = defaultdict(list)
+        for sentence in subset:
+            grouped[sentence.intent].append(sentence)
+        self._by_intent = {intent: (group, [m.text for m in group]) for intent, group in grouped.items()}
+        self._small_pool = [i for i, (group, _) in self._by_intent.items() if len(group) <= SMALL_INTENT]
+        self.matched_sentences = len(subset)
         self._vocabulary = {w for m in content.masked for w in m.text.split()}
         self._words = WordModel((m.text, m.intent) for m in content.masked)
         oos_words = {slot_placeholder(name) for name in content.out_of_scope_lists}
@@ -107,8 +116,8 @@ class Router:
         settings = self.settings
         words = masked.split()
         oov = sum(w not in self._vocabulary for w in words)
-        fuzzy = self._fuzzy_by_intent(masked, oov)
         posterior = self._words.posterior(words)
+        fuzzy = self._fuzzy_by_intent(masked, oov, posterior)
         if not fuzzy:
             return UNKNOWN, 0.0, "", "default"
         intents = set(fuzzy) | set(posterior)
@@ -130,19 +139,34 @@ class Router:
             return intent, settings.threshold, sentence, topic
         return intent, score, sentence, topic
 
-    def _fuzzy_by_intent(self, masked: str, oov: int) -> dict[str, tuple[float, str, str]]:
-        """The best fuzzy score per intent among the nearest sentences, less a penalty per unknown word."""
-        hits = process.extract(
-            masked, self._choices, scorer=fuzz.ratio, limit=self.settings.candidates, processor=None
-        )
+    def _fuzzy_by_intent(
+        self, masked: str, oov: int, posterior: dict[str, float]
+    ) -> dict[str, tuple[float, str, str]]:
+        """The best fuzzy score per intent among the nearest sentences, less a penalty per unknown word.
+
+        Only the intents the word model finds likeliest are searched, and every intent with few
+        sentences (the controls, out-of-scope talk): a fraction of the cost of searching everything.
+        """
+        pool = self._small_pool
+        if posterior:
+            likely = sorted(posterior, key=posterior.__getitem__, reverse=True)[
+                : self.settings.search_intents
+            ]
+            pool = sorted({*pool, *(i for i in likely if i in self._by_intent)})
+        else:
+            pool = sorted(self._by_intent)
         best: dict[str, tuple[float, str, str]] = {}
-        for _, _, index in hits:
-            candidate = self._choices[index]
-            score = max(fuzz.ratio(masked, candidate), fuzz.token_sort_ratio(masked, candidate))
-            score -= self.settings.oov_penalty * oov
-            sentence = self._masked[index]
-            if score > best.get(sentence.intent, (-1.0, "", ""))[0]:
-                best[sentence.intent] = (float(score), candidate, sentence.group)
+        for intent in pool:
+            sentences, choices = self._by_intent[intent]
+            hits = process.extract(
+                masked, choices, scorer=fuzz.ratio, limit=self.settings.candidates, processor=None
+            )
+            for _, _, index in hits:
+                candidate = choices[index]
+                score = max(fuzz.ratio(masked, candidate), fuzz.token_sort_ratio(masked, candidate))
+                score -= self.settings.oov_penalty * oov
+                if score > best.get(intent, (-1.0, "", ""))[0]:
+                    best[intent] = (float(score), candidate, sentences[index].group)
         return best
 
 

@@ -98,3 +98,16 @@ def test_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for command in ("ask", "chat"):
         assert command in out
+
+
+def test_ask_and_chat_speak_to_a_wav(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import wave
+
+    out = tmp_path / "answer.wav"
+    assert main(["ask", "--speak-to", str(out), "what causes cramps"]) == 0
+    with wave.open(str(out)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    # A 40-odd word answer takes well over five seconds to say.
+    assert seconds > 5
+    text = capsys.readouterr().out
+    assert text.strip()
