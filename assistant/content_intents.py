@@ -96,7 +96,7 @@ def load_intents(
 
 
 def example_files(directory: Path) -> list[Path]:
-    """Training examples (`examples*.tsv`): `text<TAB>label`, label `intent`, `intent.topic` or `out_of_scope`."""
+    """Training examples (`examples*.tsv`): `text<TAB>label`, label `intent`, `intent.topic`, `out_of_scope`."""
     return sorted(directory.glob("examples*.tsv"))
 
 
