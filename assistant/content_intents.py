@@ -96,7 +96,7 @@ def load_intents(
 
 
 def example_files(directory: Path) -> list[Path]:
-    """Training examples (`examples*.tsv`): `text<TAB>label`, label `intent`, `intent.topic`, `out_of_scope`."""
+    """Training example files: `examples*.tsv`, lines `text<TAB>label` (`intent` or `intent.topic`)."""
     return sorted(directory.glob("examples*.tsv"))
 
 
