@@ -84,6 +84,8 @@ class IntentMatch:
     """The normalised text that was matched."""
     sentence: str = ""
     """The template sentence it matched best."""
+    topic: str = "default"
+    """The template group it matched (picks the response: "painkillers", "emergency", ...)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,99 @@
+"""The Vosk recogniser: one utterance of PCM in, a `Transcript` out, restricted to the domain's grammar.
+
+The only module that imports vosk (lazily, so the rest of the assistant runs without it).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from assistant.errors import ModelError
+from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, Transcript
+from assistant.models import ensure_vosk_model, has_runtime_graph
+from assistant.vosk_grammar import VoskGrammar, build_grammar, read_words_file
+from assistant.vosk_result import ENGINE_NAME, VoskWord, parse_result, transcript_from_words
+
+_LOGGER = logging.getLogger(__name__)
+
+_BLOCK_BYTES = SAMPLE_RATE * SAMPLE_WIDTH // 4
+"""PCM fed to vosk per call: a quarter of a second."""
+
+
+class VoskRecognizer:
+    """Recognises 16 kHz mono s16le utterances with a Vosk model restricted to the template sentences.
+
+    At start-up every grammar word is checked against the model's vocabulary (graph/words.txt when the model
+    has it, else vosk's own lookup); unknown words are dropped from the grammar and logged.
+    """
+
+    name = ENGINE_NAME
+
+    def __init__(self, model_dir: Path, sentences: Sequence[str]) -> None:
+        ensure_vosk_model(model_dir)
+        vosk = _import_vosk()
+        vosk.SetLogLevel(-1)
+        try:
+            # Always a path: Model(lang=...) would download a model and can sys.exit.
+            self._model: Any = vosk.Model(str(model_dir))
+        except Exception as err:
+            raise ModelError(f"cannot load the Vosk model in {model_dir}: {err}") from None
+        vocabulary = read_words_file(model_dir)
+        self.grammar: VoskGrammar = build_grammar(
+            sentences, vocabulary.__contains__ if vocabulary is not None else self._model_knows
+        )
+        if not self.grammar.phrases:
+            raise ModelError(f"the Vosk model in {model_dir} knows none of the template sentences' words")
+        if not has_runtime_graph(model_dir):
+            _LOGGER.warning(
+                "the Vosk model in %s has a static graph: it ignores the grammar and hears any words",
+                model_dir,
+            )
+        try:
+            grammar_json = self.grammar.to_json()
+            self._recognizer: Any = vosk.KaldiRecognizer(self._model, float(SAMPLE_RATE), grammar_json)
+        except Exception as err:
+            raise ModelError(f"cannot start the Vosk recogniser: {err}") from None
+        self._recognizer.SetWords(True)
+        _LOGGER.info(
+            "Vosk model %s: %d grammar phrases, %d words, %d unknown words dropped",
+            model_dir,
+            len(self.grammar.phrases),
+            len(self.grammar.words),
+            len(self.grammar.unknown_words),
+        )
+
+    def transcribe(self, audio: bytes) -> Transcript:
+        """What was said in one utterance (16 kHz mono s16le PCM)."""
+        audio = audio[: len(audio) - len(audio) % SAMPLE_WIDTH]
+        if not audio:
+            return transcript_from_words([])
+        words: list[VoskWord] = []
+        try:
+            for start in range(0, len(audio), _BLOCK_BYTES):
+                if self._recognizer.AcceptWaveform(audio[start : start + _BLOCK_BYTES]):
+                    words.extend(parse_result(self._recognizer.Result()))
+            words.extend(parse_result(self._recognizer.FinalResult()))
+        except ModelError:
+            self._recognizer.Reset()
+            raise
+        except Exception as err:
+            self._recognizer.Reset()
+            raise ModelError(f"Vosk failed to decode the audio: {err}") from None
+        return transcript_from_words(words)
+
+    def _model_knows(self, word: str) -> bool:
+        return int(self._model.vosk_model_find_word(word)) >= 0
+
+
+def _import_vosk() -> ModuleType:
+    try:
+        import vosk
+    except ImportError as err:
+        raise ModelError(f"the Vosk engine needs the vosk package: pip install vosk ({err})") from None
+    except OSError as err:
+        raise ModelError(f"the vosk package is installed but its library cannot load: {err}") from None
+    return vosk

@@ -1,0 +1,26 @@
+"""Shared fixtures: the real content, router and a fresh dialog (content loads once per session)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from assistant.content import Content, load_content
+from assistant.dialog import Dialog
+from assistant.router import Router
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content()
+
+
+@pytest.fixture(scope="session")
+def router(content: Content) -> Router:
+    return Router.from_content(content)
+
+
+@pytest.fixture
+def dialog(content: Content, router: Router) -> Dialog:
+    return Dialog(content, router=router, rng=random.Random(7))

@@ -1,0 +1,95 @@
+"""`install-service`: the systemd unit, printed or written into a temporary folder (never the real system)."""
+
+from __future__ import annotations
+
+import configparser
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+from assistant.cli_service import UNIT_NAME, ServiceOptions, render_unit, user_unit_dir
+
+
+def parse_unit(text: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(text)
+    return parser
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+
+
+def test_user_unit() -> None:
+    unit = parse_unit(render_unit(ServiceOptions(Path("/home/pi/cramp/.venv/bin/cramp-assistant"))))
+    assert unit["Service"]["ExecStart"] == "/home/pi/cramp/.venv/bin/cramp-assistant run"
+    assert unit["Service"]["Restart"] == "on-failure"
+    assert unit["Service"]["RestartSec"] == "5"
+    assert "sound.target" in unit["Unit"]["After"].split()
+    assert unit["Install"]["WantedBy"] == "default.target"
+    assert "User" not in unit["Service"]
+
+
+def test_system_unit_runs_as_a_person_in_the_audio_group() -> None:
+    options = ServiceOptions(Path("/opt/v/bin/cramp-assistant"), user_service=False, run_as="pi")
+    unit = parse_unit(render_unit(options))
+    assert unit["Service"]["User"] == "pi"
+    assert unit["Service"]["SupplementaryGroups"] == "audio"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+    assert unit["Unit"]["After"] == "sound.target"
+
+
+def test_paths_with_spaces_are_quoted() -> None:
+    options = ServiceOptions(
+        Path("/home/pi/my venv/bin/cramp-assistant"), config=Path("/home/pi/my cfg.toml")
+    )
+    unit = parse_unit(render_unit(options))
+    assert unit["Service"]["ExecStart"] == '"/home/pi/my venv/bin/cramp-assistant" run'
+    assert '"CRAMP_ASSISTANT_CONFIG=/home/pi/my cfg.toml"' in render_unit(options)
+
+
+def test_dry_run_prints_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["install-service", "--dry-run"]) == 0
+    unit = parse_unit(capsys.readouterr().out)
+    assert unit["Service"]["ExecStart"] == f"{Path(sys.prefix) / 'bin' / 'cramp-assistant'} run"
+    assert not user_unit_dir().exists()
+
+
+def test_install_writes_the_user_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("")
+    assert main(["install-service", "--user", "--config", str(config)]) == 0
+    path = tmp_path / "home" / ".config" / "systemd" / "user" / UNIT_NAME
+    unit = parse_unit(path.read_text())
+    assert unit["Service"]["Environment"] == f"CRAMP_ASSISTANT_CONFIG={config}"
+    out = capsys.readouterr().out
+    assert out.startswith(f"Wrote {path}.")
+    assert "systemctl --user enable --now cramp-assistant.service" in out
+    assert "loginctl enable-linger" in out
+
+
+def test_install_into_a_given_folder(tmp_path: Path) -> None:
+    assert main(["install-service", "--system", "--unit-dir", str(tmp_path / "units")]) == 0
+    unit = parse_unit((tmp_path / "units" / UNIT_NAME).read_text())
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+
+
+def test_unwritable_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["install-service", "--unit-dir", str(blocker / "units")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith(f"cramp-assistant: cannot write {blocker / 'units' / UNIT_NAME}")
+        and err.count("\n") == 1
+    )
+
+
+def test_missing_config_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["install-service", "--dry-run", "--config", str(tmp_path / "none.toml")]) == 2
+    assert "no such settings file" in capsys.readouterr().err

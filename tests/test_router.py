@@ -1,0 +1,109 @@
+"""The router: intents and slots for the issue's examples, every intent, and the labelled sets."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from assistant.content import Content
+from assistant.dialog import Dialog
+from assistant.messages import IntentMatch
+from assistant.router import Router
+from bench.router_eval import DATA, evaluate_file
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots"),
+    [
+        ("charley horse in my left leg", "relief", {"body_part": "leg", "side": "left"}),
+        ("the back of my thigh is cramping", "relief", {"body_part": "hamstring"}),
+        ("walk me through the towel exercise", "stretch", {"exercise": "towel_scrunch"}),
+        ("my calf is swollen and hot", "urgent", {"body_part": "calf"}),
+        ("what's the weather", "unknown", {}),
+        ("My calf is cramping, what do I do?", "relief", {"body_part": "calf"}),
+        ("um my right foot's cramping", "relief", {"body_part": "foot", "side": "right"}),
+        ("ow my toes", "relief", {"body_part": "toes"}),
+        ("my left quad is seizing up", "relief", {"body_part": "thigh", "side": "left"}),
+        ("why do my calves cramp at night", "causes", {"body_part": "calf"}),
+        ("guide me through the bedtime routine", "stretch", {"exercise": "routine"}),
+        ("let's do ankle circles", "stretch", {"exercise": "ankle_circles"}),
+        ("show me the quad stretch", "stretch", {"exercise": "quad_stretch"}),
+        ("start the calf stretch", "stretch", {"exercise": "calf_stretch"}),
+        ("how do I do the toe stretch", "stretch", {"exercise": "toe_stretch"}),
+        ("how can I prevent leg cramps", "prevention", {"body_part": "leg"}),
+        ("when should I see a doctor", "doctor", {}),
+        ("can statins cause cramps", "medications", {}),
+        ("should I take ibuprofen for it", "medications", {}),
+        ("can diabetes cause cramps", "conditions", {}),
+        ("what should I eat to stop cramps", "diet", {}),
+        ("do bananas help", "diet", {}),
+        ("should I use heat or ice", "heat_cold", {}),
+        ("I have chest pain", "urgent", {}),
+        ("I can't breathe", "urgent", {}),
+        ("the cramp won't go away, it's been 20 minutes", "urgent", {}),
+        ("what can you do", "help", {}),
+        ("next", "next", {}),
+        ("tell me more", "next", {}),
+        ("say that again", "repeat", {}),
+        ("pause", "pause", {}),
+        ("hold on a second", "pause", {}),
+        ("carry on", "resume", {}),
+        ("stop", "stop", {}),
+        ("stop the routine", "stop", {}),
+        ("yes please", "yes", {}),
+        ("sure", "yes", {}),
+        ("no thanks", "no", {}),
+        ("how long left", "time_left", {}),
+        ("ten more seconds", "extend", {}),
+        ("my stomach is cramping", "unknown", {}),
+        ("my back hurts", "unknown", {}),
+        ("set an alarm for seven", "unknown", {}),
+        ("I have period cramps", "unknown", {}),
+        ("", "unknown", {}),
+        ("!!!", "unknown", {}),
+    ],
+)
+def test_examples(dialog: Dialog, text: str, intent: str, slots: dict[str, str]) -> None:
+    match, _ = dialog.respond_text(text)
+    assert (match.intent, match.slots) == (intent, slots), match
+
+
+def test_red_flags_come_before_everything(router: Router) -> None:
+    match = router.route("my calf is cramping and it's swollen and red")
+    assert match.intent == "urgent" and match.topic == "clot"
+    assert router.route("my leg is swollen and I'm short of breath").topic == "emergency"
+    assert router.route("set a timer for ten minutes").intent == "unknown"
+
+
+def test_topics_pick_specific_answers(router: Router) -> None:
+    assert router.route("can I take paracetamol for the cramp").topic == "painkillers"
+    assert router.route("should I stop taking my statins").topic == "stopping"
+    assert router.route("I'm coughing up blood").topic == "emergency"
+
+
+def test_scores_are_in_range(router: Router) -> None:
+    for text in ("my calf is cramping", "what is the weather", "zzz qqq"):
+        assert 0.0 <= router.route(text).score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "intent", "exact", "rejected"),
+    [
+        # Floors, not targets: they catch regressions. Measured figures are in the README (make bench).
+        ("dev_text", 0.95, 0.95, 0.84),
+        ("heldout_text", 0.94, 0.94, 0.92),
+    ],
+)
+def test_labelled_sets(
+    content: Content, router: Router, name: str, intent: float, exact: float, rejected: float
+) -> None:
+    def answer(text: str) -> IntentMatch:
+        # What `ask --json` reports: a fresh conversation, fragments resolved by the dialog.
+        return Dialog(content, router=router, rng=random.Random(1)).respond_text(text)[0]
+
+    report = evaluate_file(DATA / f"{name}.tsv", answer)
+    detail = report.summary() + "\n" + "\n".join(report.misses)
+    assert report.intent_accuracy >= intent, detail
+    assert report.exact_accuracy >= exact, detail
+    assert report.rejection >= rejected, detail
