@@ -95,7 +95,9 @@ def build_domain_model(
     all_words = {w for ws in tokenised for w in ws}
     dropped = frozenset(w for w in all_words if w not in pronunciations)
     if dropped:
-        _LOGGER.warning("no pronunciation for %s; sentences using them are left out", ", ".join(sorted(dropped)))
+        _LOGGER.warning(
+            "no pronunciation for %s; sentences using them are left out", ", ".join(sorted(dropped))
+        )
     kept = [ws for ws in tokenised if ws and not any(w in dropped for w in ws)]
     if not kept:
         raise ValueError("no sentence left to build a language model from")
@@ -166,7 +168,9 @@ def _lower_prob(prob: list[dict[tuple[str, ...], float]], gram: tuple[str, ...])
     return _lower_prob(prob, gram[1:]) if len(gram) > 1 else 0.0
 
 
-def _format_arpa(prob: list[dict[tuple[str, ...], float]], backoff: list[dict[tuple[str, ...], float]]) -> str:
+def _format_arpa(
+    prob: list[dict[tuple[str, ...], float]], backoff: list[dict[tuple[str, ...], float]]
+) -> str:
     unigram_lines = [f"-99.0000 {SENTENCE_START} {_log10(backoff[0].get((SENTENCE_START,), 1.0)):.4f}"]
     for gram, p in sorted(prob[0].items()):
         unigram_lines.append(f"{_log10(p):.4f} {gram[0]} {_log10(backoff[0].get(gram, 1.0)):.4f}")
