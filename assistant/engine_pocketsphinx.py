@@ -38,6 +38,7 @@ _PHONES = (
 )
 ARPABET = tuple(_PHONES.split())
 """The acoustic model's phones; each becomes a garbage word."""
+UNKNOWN_WORD = "[unk]"
 _NON_WORDS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"})
 
 
@@ -55,9 +56,9 @@ class PocketsphinxTuning:
     """Language model weight."""
     garbage_mass: float = 0.6
     """Unigram probability shared by the garbage phone words."""
-    min_posterior: float = 0.01
-    """A best path less probable than this (lattice posterior) is out of domain."""
-    max_garbage: float = 0.25
+    min_confidence: float = 0.2
+    """A mean word posterior below this is out of domain."""
+    max_garbage: float = 0.15
     """A transcript whose speech frames are more than this share garbage is out of domain."""
 
     def cache_key(self) -> str:
@@ -98,32 +99,55 @@ class PocketsphinxRecognizer:
 
     def transcribe(self, audio: bytes) -> Transcript:
         """Decode one utterance of 16 kHz mono s16le PCM."""
+        decoded = self.decode(audio)
+        text = " ".join(w for w in decoded.words if w != UNKNOWN_WORD)
+        out_of_domain = bool(decoded.words) and (
+            not text
+            or decoded.confidence < self.tuning.min_confidence
+            or decoded.garbage > self.tuning.max_garbage
+        )
+        _LOGGER.debug("heard %r %s ood %s", decoded.words, decoded, out_of_domain)
+        return Transcript(
+            text=text,
+            confidence=round(decoded.confidence, 3),
+            engine=self.name,
+            out_of_domain=out_of_domain,
+            words=decoded.words,
+        )
+
+    def decode(self, audio: bytes) -> Decoded:
+        """The decoder's raw verdict on one utterance, before the out-of-domain rule."""
         audio = audio[: len(audio) // 2 * 2]
         if not audio:
-            return Transcript("", 0.0, self.name, out_of_domain=False)
+            return Decoded((), 0.0, 0.0, 0.0)
         decoder = self._decoder
         decoder.start_utt()
         decoder.process_raw(_dithered(audio, self.tuning.dither), full_utt=True)
         decoder.end_utt()
         hypothesis = decoder.hyp()
         segments = [s for s in decoder.seg() if s.word not in _NON_WORDS]
-        raw = tuple("[unk]" if is_garbage(s.word) else _base_word(s.word) for s in segments)
-        text = " ".join(w for w in raw if w != "[unk]")
-        posterior = float(hypothesis.prob) if hypothesis is not None else 0.0
+        words = tuple(UNKNOWN_WORD if is_garbage(s.word) else _base_word(s.word) for s in segments)
+        posterior = min(1.0, max(0.0, float(hypothesis.prob))) if hypothesis is not None else 0.0
         speech_frames = sum(s.end_frame - s.start_frame + 1 for s in segments)
         garbage_frames = sum(s.end_frame - s.start_frame + 1 for s in segments if is_garbage(s.word))
         garbage = garbage_frames / speech_frames if speech_frames else 0.0
-        out_of_domain = bool(raw) and (
-            posterior < self.tuning.min_posterior or garbage > self.tuning.max_garbage or not text
-        )
-        _LOGGER.debug("heard %r posterior %.3f garbage %.2f ood %s", raw, posterior, garbage, out_of_domain)
-        return Transcript(
-            text=text,
-            confidence=round(min(1.0, max(0.0, posterior)), 3),
-            engine=self.name,
-            out_of_domain=out_of_domain,
-            words=raw,
-        )
+        spoken = [min(1.0, max(0.0, float(s.prob))) for s in segments if not is_garbage(s.word)]
+        confidence = sum(spoken) / len(spoken) if spoken else 0.0
+        return Decoded(words, posterior, confidence, garbage)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What one decode produced."""
+
+    words: tuple[str, ...]
+    """The words, garbage as "[unk]"."""
+    posterior: float
+    """The lattice posterior of the best path, 0..1."""
+    confidence: float
+    """The mean lattice posterior of the domain words, 0..1: comparable across utterance lengths."""
+    garbage: float
+    """The share of speech frames decoded as garbage."""
 
 
 def domain_model_files(

@@ -1,0 +1,109 @@
+"""Runs a spoken corpus through endpointer, recogniser and dialog, and summarises what came out.
+
+Shared by `bench_recognition` (the held-out set) and `tune_recognition` (the dev set). Each file is
+endpointed as in `ask --wav`; the decode and routing of the speech are timed, which is the time from the
+end of speech to the IntentMatch (the endpointer has already waited out the trailing silence).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.audio_source import read_wav_pcm16k
+from assistant.dialog import Dialog
+from assistant.intents.base import Context
+from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Transcript
+from assistant.recognizer import Recognizer
+from assistant.wav_batch import speech_span
+from bench.speech_corpus import CorpusEntry
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One corpus file's result."""
+
+    entry: CorpusEntry
+    transcript: Transcript
+    match: IntentMatch
+    decode_s: float
+    route_s: float
+    audio_s: float
+
+    @property
+    def correct(self) -> bool:
+        """Intent and slots exactly as expected."""
+        return self.match.intent == self.entry.intent and dict(self.match.slots) == self.entry.slots
+
+    @property
+    def answered(self) -> bool:
+        """The assistant gave an answer other than 'not understood'."""
+        return self.match.intent != "unknown"
+
+    @property
+    def condition(self) -> str:
+        return "clean" if self.entry.snr is None else f"{self.entry.snr:g} dB"
+
+
+def evaluate(
+    entries: Iterable[CorpusEntry],
+    recognizer: Recognizer,
+    dialog: Dialog,
+    transcribe: Callable[[bytes], Transcript] | None = None,
+) -> list[Outcome]:
+    """Decodes and answers every entry with a fresh conversation context each."""
+    outcomes = []
+    run = transcribe or recognizer.transcribe
+    for entry in entries:
+        audio = read_wav_pcm16k(entry.path)
+        speech = speech_span(audio)
+        started = time.perf_counter()
+        transcript = run(speech) if speech else Transcript("", 0.0, recognizer.name)
+        decoded = time.perf_counter()
+        dialog.context = Context()
+        match, _ = dialog.respond(transcript)
+        routed = time.perf_counter()
+        outcomes.append(
+            Outcome(
+                entry,
+                transcript,
+                match,
+                decoded - started,
+                routed - decoded,
+                len(audio) / (SAMPLE_RATE * SAMPLE_WIDTH),
+            )
+        )
+    return outcomes
+
+
+def accuracy(outcomes: Sequence[Outcome]) -> float:
+    return sum(o.correct for o in outcomes) / len(outcomes) if outcomes else float("nan")
+
+
+def by(outcomes: Iterable[Outcome], key: Callable[[Outcome], str]) -> dict[str, list[Outcome]]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        groups[key(outcome)].append(outcome)
+    return dict(groups)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def latency_ms(outcomes: Sequence[Outcome]) -> tuple[float, float]:
+    """Median and 90th percentile of decode + route, in milliseconds."""
+    values = [(o.decode_s + o.route_s) * 1000 for o in outcomes]
+    return statistics.median(values), percentile(values, 0.9)
+
+
+def real_time_factor(outcomes: Sequence[Outcome]) -> float:
+    """Decode time over the length of the decoded files."""
+    audio = sum(o.audio_s for o in outcomes)
+    return sum(o.decode_s for o in outcomes) / audio if audio else float("nan")

@@ -1,0 +1,55 @@
+"""`create_recognizer`: which engine each setting gives (Vosk through the fake `vosk` module)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fake_vosk import FakeVosk, make_model_tree
+
+from assistant.engine_pocketsphinx import PocketsphinxRecognizer
+from assistant.engine_vosk import VoskRecognizer
+from assistant.errors import ModelError, SettingsError
+from assistant.recognizer import create_recognizer
+from assistant.settings import RecognizerSettings
+
+SENTENCES = ["my calf is cramping", "what causes cramps", "stop", "pause"]
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeVosk:
+    fake = FakeVosk(vocabulary=sorted({w for s in SENTENCES for w in s.split()}))
+    fake.install(monkeypatch)
+    return fake
+
+
+def test_auto_without_a_vosk_model_is_pocketsphinx(tmp_path: Path) -> None:
+    recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), SENTENCES)
+    assert isinstance(recognizer, PocketsphinxRecognizer)
+    assert recognizer.name == "pocketsphinx"
+    assert list(tmp_path.glob("pocketsphinx-domain-*.lm"))
+
+
+def test_auto_with_a_vosk_model_is_vosk(tmp_path: Path, fake: FakeVosk) -> None:
+    model = make_model_tree(tmp_path / "vosk-model-small-en-us-0.15")
+    recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), SENTENCES)
+    assert isinstance(recognizer, VoskRecognizer)
+    assert fake.model_paths == [str(model)]
+
+
+def test_pocketsphinx_is_chosen_even_when_a_vosk_model_is_present(tmp_path: Path, fake: FakeVosk) -> None:
+    make_model_tree(tmp_path / "vosk-model-small-en-us-0.15")
+    settings = RecognizerSettings(engine="pocketsphinx", models_dir=tmp_path)
+    assert isinstance(create_recognizer(settings, SENTENCES), PocketsphinxRecognizer)
+    assert fake.model_paths == []
+
+
+def test_vosk_without_a_model_says_how_to_get_one(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="cramp-assistant models download") as caught:
+        create_recognizer(RecognizerSettings(engine="vosk", models_dir=tmp_path), SENTENCES)
+    assert "\n" not in str(caught.value)
+
+
+def test_an_unknown_engine_is_a_settings_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="whisper"):
+        create_recognizer(RecognizerSettings(engine="whisper", models_dir=tmp_path), SENTENCES)
