@@ -56,8 +56,10 @@ class PocketsphinxTuning:
     """Language model weight."""
     garbage_mass: float = 0.6
     """Unigram probability shared by the garbage phone words."""
-    min_confidence: float = 0.2
+    min_confidence: float = 0.3
     """A mean word posterior below this is out of domain."""
+    min_fit: float = 0.7
+    """A word sequence with a smaller share of bigram/trigram hits (`Decoded.fit`) is out of domain."""
     max_garbage: float = 0.15
     """A transcript whose speech frames are more than this share garbage is out of domain."""
 
@@ -105,6 +107,7 @@ class PocketsphinxRecognizer:
             not text
             or decoded.confidence < self.tuning.min_confidence
             or decoded.garbage > self.tuning.max_garbage
+            or decoded.fit < self.tuning.min_fit
         )
         _LOGGER.debug("heard %r %s ood %s", decoded.words, decoded, out_of_domain)
         return Transcript(
@@ -119,13 +122,15 @@ class PocketsphinxRecognizer:
         """The decoder's raw verdict on one utterance, before the out-of-domain rule."""
         audio = audio[: len(audio) // 2 * 2]
         if not audio:
-            return Decoded((), 0.0, 0.0, 0.0)
+            return Decoded((), 0.0, 0.0, 0.0, 0.0)
         decoder = self._decoder
         decoder.start_utt()
         decoder.process_raw(_dithered(audio, self.tuning.dither), full_utt=True)
         decoder.end_utt()
         hypothesis = decoder.hyp()
-        segments = [s for s in decoder.seg() if s.word not in _NON_WORDS]
+        scored = [s for s in decoder.seg() if s.word not in _NON_WORDS or s.word == "</s>"]
+        segments = [s for s in scored if s.word != "</s>"]
+        fit = sum(s.lback >= 2 for s in scored) / len(scored) if segments else 0.0
         words = tuple(UNKNOWN_WORD if is_garbage(s.word) else _base_word(s.word) for s in segments)
         posterior = min(1.0, max(0.0, float(hypothesis.prob))) if hypothesis is not None else 0.0
         speech_frames = sum(s.end_frame - s.start_frame + 1 for s in segments)
@@ -133,7 +138,7 @@ class PocketsphinxRecognizer:
         garbage = garbage_frames / speech_frames if speech_frames else 0.0
         spoken = [min(1.0, max(0.0, float(s.prob))) for s in segments if not is_garbage(s.word)]
         confidence = sum(spoken) / len(spoken) if spoken else 0.0
-        return Decoded(words, posterior, confidence, garbage)
+        return Decoded(words, posterior, confidence, garbage, fit)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,9 @@ class Decoded:
     """The mean lattice posterior of the domain words, 0..1: comparable across utterance lengths."""
     garbage: float
     """The share of speech frames decoded as garbage."""
+    fit: float
+    """The share of words (and the sentence end) the language model scored with a bigram or trigram
+    rather than backing off to a unigram: how much the word sequence looks like a domain sentence."""
 
 
 def domain_model_files(

@@ -46,7 +46,9 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return files
 
 
-def _ask(config: Path, capsys: pytest.CaptureFixture[str], *files: Path) -> tuple[int, list[dict[str, Any]], str]:
+def _ask(
+    config: Path, capsys: pytest.CaptureFixture[str], *files: Path
+) -> tuple[int, list[dict[str, Any]], str]:
     status = main(["ask", "--json", "--config", str(config), "--engine", "auto", "--wav", *map(str, files)])
     captured = capsys.readouterr()
     return status, [json.loads(line) for line in captured.out.splitlines()], captured.err
@@ -99,7 +101,9 @@ def test_silence_and_fan_noise_are_unknown(
 def test_real_speech_not_for_the_assistant_gets_no_answer(
     config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, records, _ = _ask(config, capsys, AUDIO / "human_goforward.wav", AUDIO / "human_audiobook_0930.wav")
+    status, records, _ = _ask(
+        config, capsys, AUDIO / "human_goforward.wav", AUDIO / "human_audiobook_0930.wav"
+    )
     assert status == 0
     assert [r["intent"] for r in records] == ["unknown", "unknown"]
 
@@ -108,7 +112,9 @@ def test_a_long_recording_is_refused_with_one_line(
     config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seconds = MAX_FILE_SECONDS + 5
-    long_file = wav_builder.write(tmp_path / "night.wav", np.zeros(int(seconds * 8000), dtype=np.float32), 8000)
+    long_file = wav_builder.write(
+        tmp_path / "night.wav", np.zeros(int(seconds * 8000), dtype=np.float32), 8000
+    )
     status, records, err = _ask(config, capsys, long_file, AUDIO / "q_yes.wav")
     assert status == 2
     assert [r["intent"] for r in records] == ["yes"]
@@ -124,7 +130,9 @@ def test_plain_output_names_the_file(config: Path, capsys: pytest.CaptureFixture
     assert len(out.splitlines()) == 1
 
 
-def test_vosk_without_a_model_is_one_line_and_status_2(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_vosk_without_a_model_is_one_line_and_status_2(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["ask", "--config", str(config), "--engine", "vosk", "--wav", str(AUDIO / "q_yes.wav")])
     err = capsys.readouterr().err
     assert status == 2
@@ -134,7 +142,16 @@ def test_vosk_without_a_model_is_one_line_and_status_2(config: Path, capsys: pyt
 
 def test_no_traceback_from_a_real_process(config: Path, bad_files: dict[str, Path]) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "--config", str(config), "--wav", str(bad_files["random"])],
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "ask",
+            "--config",
+            str(config),
+            "--wav",
+            str(bad_files["random"]),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -142,4 +159,6 @@ def test_no_traceback_from_a_real_process(config: Path, bad_files: dict[str, Pat
     )
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.strip() == f"cramp-assistant: {bad_files['random']}: not a WAV file (no RIFF/WAVE header)"
+    assert (
+        done.stderr.strip() == f"cramp-assistant: {bad_files['random']}: not a WAV file (no RIFF/WAVE header)"
+    )

@@ -59,11 +59,11 @@ def test_every_history_distributes_probability_one() -> None:
     """Seen bigrams plus backed-off unseen words sum to 1 for each history (the model is proper)."""
     arpa = arpa_trigram([s.split() for s in SENTENCES])
     grams = _sections(arpa)
-    unigram = {w[0]: 10 ** p for w, (p, _) in grams[1].items() if w[0] != "<s>"}
+    unigram = {w[0]: 10**p for w, (p, _) in grams[1].items() if w[0] != "<s>"}
     for (history,), (_, backoff) in grams[1].items():
         if history == "</s>":
             continue
-        seen = {w[1]: 10 ** p for w, (p, _) in grams[2].items() if w[0] == history}
+        seen = {w[1]: 10**p for w, (p, _) in grams[2].items() if w[0] == history}
         unseen = sum(p for w, p in unigram.items() if w not in seen)
         total = sum(seen.values()) + 10 ** (backoff or 0.0) * unseen
         assert math.isclose(total, 1.0, rel_tol=1e-3), history
@@ -72,7 +72,7 @@ def test_every_history_distributes_probability_one() -> None:
 def test_garbage_words_share_their_mass_and_get_one_phone_each() -> None:
     model = build_domain_model(SENTENCES, PRONUNCIATIONS, ("AA", "K"), garbage_mass=0.4)
     grams = _sections(model.arpa)
-    garbage = {w[0]: 10 ** p for w, (p, _) in grams[1].items() if is_garbage(w[0])}
+    garbage = {w[0]: 10**p for w, (p, _) in grams[1].items() if is_garbage(w[0])}
     assert garbage.keys() == {f"{GARBAGE_PREFIX}aa", f"{GARBAGE_PREFIX}k"}
     assert math.isclose(sum(garbage.values()), 0.4, rel_tol=1e-3)
     assert f"{GARBAGE_PREFIX}k K" in model.dictionary.splitlines()

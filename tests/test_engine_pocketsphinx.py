@@ -38,7 +38,8 @@ RECOGNISED = [
     "q_prevent.wav",
     "q_yes.wav",
 ]
-"""Fixtures the default engine gets right (intent and slots); see the README for the others."""
+"""Fixtures the default engine gets right. The one-word commands (next, pause, resume, stop) are not yet
+recognised reliably by it, so they are not asserted here."""
 HUMAN = ["human_goforward.wav", "human_audiobook_0880.wav", "human_audiobook_0930.wav"]
 
 
@@ -80,7 +81,9 @@ def test_real_speech_not_for_the_assistant_is_rejected(
     assert match.intent == "unknown", transcript
 
 
-@pytest.mark.parametrize("name", ["fmt_u8_11k.wav", "fmt_s24_16k.wav", "fmt_f32_22k.wav", "fmt_stereo_44k.wav"])
+@pytest.mark.parametrize(
+    "name", ["fmt_u8_11k.wav", "fmt_s24_16k.wav", "fmt_f32_22k.wav", "fmt_stereo_44k.wav"]
+)
 def test_every_sample_format_is_recognised(
     recognizer: PocketsphinxRecognizer, dialog: Dialog, name: str
 ) -> None:
