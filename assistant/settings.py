@@ -32,8 +32,8 @@ class EndpointSettings:
     """Seconds of silence that end an utterance."""
     max_seconds: float = 12.0
     """An utterance is cut at this length."""
-    min_speech: float = 0.25
-    """Shorter bursts (a click, a cough) are ignored."""
+    min_speech: float = 0.2
+    """Shorter bursts (a click, a cough) are ignored; quick monosyllables ("stop") last about 0.25 s."""
     pre_roll: float = 0.3
     """Seconds of audio kept before the detected start."""
 
