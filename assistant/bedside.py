@@ -6,9 +6,9 @@ Chunks go to the endpointer; each utterance is recognised, checked against the r
 answered through the dialog, and either spoken, or started as a routine, or routed to the running
 routine as a control (no wake phrase during a routine).
 
-Half-duplex: while the assistant speaks, and for `echo_tail` seconds after, audio is discarded and any
-utterance in progress dropped, so it never answers its own voice; during a routine it listens in the
-gaps between cues. Nothing here blocks except recognition and synthesis; time comes from the Clock.
+Half-duplex: while the assistant speaks, and for `echo_tail` seconds after, audio is discarded, so it
+never answers its own voice; an utterance in progress when the assistant starts speaking is cut there
+and heard as far as it went. During a routine it listens in the gaps between cues. Nothing here blocks except recognition and synthesis; time comes from the Clock.
 """
 
 from __future__ import annotations
@@ -103,8 +103,10 @@ class Bedside:
         if self.options.half_duplex and self.clock.now() < self._listen_from:
             if not self._muted:
                 self._muted = True
-                while self.endpointer.flush() is not None:  # drop speech that overlapped our own
-                    pass
+                # Speech already under way when the assistant began (a control said just before a
+                # routine cue) is heard as far as it went; nothing after this point is listened to.
+                while (utterance := self.endpointer.flush()) is not None:
+                    self.hear(utterance)
             return
         self._muted = False
         utterance = self.endpointer.process(chunk)
@@ -218,7 +220,6 @@ class Bedside:
         latency = round((time.perf_counter() - detected) * 1000, 1)
         self.emit(self.event("say", text=reply.text, latency_ms=latency, intent=reply.intent))
         ends = now + self.speaker.duration(reply.text)
-        self._listen_from = max(self._listen_from, ends + self.options.echo_tail)
         if reply.routine:
             self.attention.close_window()
             self.routines.begin(reply.routine, ends + GAP_BEFORE_ROUTINE)

@@ -18,6 +18,8 @@ from assistant.errors import AudioError
 _LOGGER = logging.getLogger(__name__)
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 30.0
+STEADY_SECONDS = 10.0
+"""Audio flowing this long after a reopen resets the back-off (a flapping device keeps backing off)."""
 TICK_SECONDS = 0.05
 """While waiting to retry, how often routine timers are advanced."""
 
@@ -77,14 +79,15 @@ class ListenLoop:
 
     def _pump(self, source: AudioSource) -> bool:
         """Feeds every chunk; True when the source ran out, False when stopped."""
-        got_audio = False
+        since: float | None = None
         for chunk in source:
             if self._stopping:
                 return False
-            if not got_audio:
-                got_audio = True
+            if since is None:
+                since = self.clock.now()
                 if self.failures:
                     _LOGGER.warning("microphone is back")
+            elif self.failures and self.clock.now() - since >= STEADY_SECONDS:
                 self.failures = 0
             self.bedside.feed(chunk)
         return not self._stopping
