@@ -8,7 +8,8 @@ routine as a control (no wake phrase during a routine).
 
 Half-duplex: while the assistant speaks, and for `echo_tail` seconds after, audio is discarded, so it
 never answers its own voice; an utterance in progress when the assistant starts speaking is cut there
-and heard as far as it went. During a routine it listens in the gaps between cues. Nothing here blocks except recognition and synthesis; time comes from the Clock.
+and heard as far as it went. During a routine it listens in the gaps between cues. Nothing here blocks
+except recognition and synthesis; time comes from the Clock.
 """
 
 from __future__ import annotations
@@ -218,8 +219,13 @@ class Bedside:
         now = self.clock.now()
         self.speaker.play(reply.text)
         latency = round((time.perf_counter() - detected) * 1000, 1)
-        self.emit(self.event("say", text=reply.text, latency_ms=latency, intent=reply.intent))
-        ends = now + self.speaker.duration(reply.text)
+        seconds = self.speaker.duration(reply.text)
+        self.emit(
+            self.event(
+                "say", text=reply.text, seconds=round(seconds, 3), latency_ms=latency, intent=reply.intent
+            )
+        )
+        ends = now + seconds
         if reply.routine:
             self.attention.close_window()
             self.routines.begin(reply.routine, ends + GAP_BEFORE_ROUTINE)

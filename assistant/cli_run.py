@@ -62,6 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="sound",
         help="sound: play on the output device (default); null: no sound, only the printed events",
     )
+    parser.add_argument(
+        "--seed", type=int, metavar="N", help="pick among phrasing variants reproducibly (tests, demos)"
+    )
     add_settings_arguments(parser)
     parser.set_defaults(func=run_loop, fast=False)
 
@@ -90,7 +93,14 @@ def run_loop(args: argparse.Namespace) -> int:
             return _no_microphone(args, err)
     emit: EventSink = JsonLines() if args.log_json else PlainText()
     parts = build_loop(
-        settings, clock, emit, args.speak_to, args.speaker, open_source, finite=args.mic_file is not None
+        settings,
+        clock,
+        emit,
+        args.speak_to,
+        args.speaker,
+        open_source,
+        finite=args.mic_file is not None,
+        seed=args.seed,
     )
     return _run(parts)
 

@@ -5,7 +5,9 @@ Events (every one has `event` and `t`, seconds since the loop started on its clo
 - `ready`: listening.
 - `heard`: `heard`, `intent`, `slots`, `confidence`, `timings` (ms per stage), `action` (answer,
   not_heard, ignore, control, wake) and `reason`.
-- `say`: `text` (an answer, or a routine cue); answers add `latency_ms` from the detected end of speech.
+- `say`: `text` (an answer, or a routine cue) and `seconds` (its length); answers add `intent` and
+  `latency_ms` (processing time from the detected end of speech to the speech being handed to the
+  speaker); routine cues add `source: "routine"`.
 - `routine`: `name`, `state` (started, finished, stopped).
 - `hold`: `seconds`, `exercise`, `side`; `release`: `exercise`, `side`, `completed`.
 - `error`: `message` (a microphone, speaker or recogniser failure; the loop carries on).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import random
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,11 +72,13 @@ def build_loop(
     finite: bool,
     recognizer: Recognizer | None = None,
     content: Content | None = None,
+    seed: int | None = None,
 ) -> LoopParts:
-    """Everything `run` needs, wired together; `recognizer` and `content` may be given (tests, bench)."""
+    """Everything `run` needs, wired together; `recognizer` and `content` may be given (tests, bench);
+    `seed` makes the choice among phrasing variants reproducible."""
     origin = clock.now()
     content = content or load_content()
-    dialog = Dialog(content, settings.dialog)
+    dialog = Dialog(content, settings.dialog, rng=random.Random(seed))
     speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind)
     if recognizer is None:
         recognizer = create_recognizer(

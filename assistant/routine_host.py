@@ -105,7 +105,7 @@ class RoutineHost:
 
     def _on_cue(self, cue: Cue, played_at: float) -> None:
         if cue.kind == "say":
-            self.emit(self._event("say", text=cue.text, source="routine"))
+            self.emit(self._event("say", text=cue.text, seconds=round(cue.seconds, 3), source="routine"))
         elif cue.kind == "hold":
             self.emit(self._event("hold", seconds=cue.seconds, exercise=cue.exercise, side=cue.side))
         else:

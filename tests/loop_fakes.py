@@ -3,16 +3,17 @@ on a virtual clock, flaky microphones and speakers."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
+from audio_signals import background, syllables
 
 from assistant.bedside import Bedside
 from assistant.clock import VirtualClock
 from assistant.errors import AudioError
-from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, AudioChunk, Transcript
+from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
 from assistant.wav_file import float_to_pcm16
-from tests.audio_signals import background, syllables
 
 CHUNK = 480
 """Samples per chunk (30 ms)."""
@@ -145,3 +146,18 @@ class BrokenSpeaker:
 
     def close(self) -> None:
         pass
+
+
+class EndlessSilence:
+    """A real-time microphone of silence (a chunk every 30 ms of wall time) until closed."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def __iter__(self) -> Iterator[AudioChunk]:
+        while not self.closed:
+            time.sleep(0.03)
+            yield AudioChunk(bytes(960))
+
+    def close(self) -> None:
+        self.closed = True

@@ -6,6 +6,8 @@ import random
 from pathlib import Path
 
 import pytest
+from loop_fakes import Feeder, ScriptedRecognizer
+from speech_fakes import FakeSpeaker
 
 from assistant.attention import Attention
 from assistant.bedside import Bedside
@@ -16,12 +18,10 @@ from assistant.dialog import Dialog
 from assistant.exercises import ExerciseBook
 from assistant.loop_events import Recorder
 from assistant.messages import Transcript
-from assistant.routine_host import RoutineHost
 from assistant.router import Router
+from assistant.routine_host import RoutineHost
 from assistant.session_phrases import SessionPhrases
 from assistant.settings import DialogSettings
-from tests.loop_fakes import Feeder, ScriptedRecognizer
-from tests.speech_fakes import FakeSpeaker
 
 OUT_OF_DOMAIN = Transcript("", 0.2, "fake", out_of_domain=True)
 
@@ -220,7 +220,7 @@ def test_a_stretch_is_started_paused_resumed_and_stopped_by_voice(content: Conte
     assert [a for _, a in rig.heard()] == ["answer", "answer", "control", "control", "control"]
     assert [i for i, _ in rig.heard()] == ["relief", "yes", "pause", "resume", "stop"]
     assert [e["state"] for e in rig.events.of("routine")] == ["started", "stopped"]
-    assert _events_between(rig, resumed_at, "say")[0]["text"].startswith("Resum")
+    assert str(_events_between(rig, resumed_at, "say")[0]["text"]).startswith("Resum")
     after_stop = rig.events.events[stopped_at:]
     assert [e["event"] for e in after_stop] == ["heard", "release", "say", "routine"]
     assert after_stop[1]["completed"] is False

@@ -6,9 +6,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
+from audio_signals import background, place, syllables
+from loop_fakes import ArraySource, BrokenSpeaker, ScriptedRecognizer
 
 from assistant.audio_source import AudioSource
 from assistant.clock import VirtualClock
@@ -17,12 +19,9 @@ from assistant.errors import AudioError
 from assistant.listen_loop import ListenLoop
 from assistant.loop_events import Recorder
 from assistant.loop_setup import build_loop
-from assistant.messages import AudioChunk
 from assistant.router import Router
 from assistant.settings import Settings
 from assistant.speaker_guard import GuardedSpeaker
-from tests.audio_signals import background, place, syllables
-from tests.loop_fakes import ArraySource, BrokenSpeaker, ScriptedRecognizer
 
 RATE = 16000
 
@@ -121,31 +120,16 @@ def test_a_speaker_that_fails_never_ends_the_loop(content: Content) -> None:
     assert parts.speaker.speaker is not broken  # reopened after the back-off
 
 
-class EndlessSilence:
-    """A real-time microphone of silence (a chunk every 30 ms of wall time) until closed."""
-
-    def __init__(self) -> None:
-        self.closed = False
-
-    def __iter__(self) -> Iterator[AudioChunk]:
-        while not self.closed:
-            time.sleep(0.03)
-            yield AudioChunk(bytes(960))
-
-    def close(self) -> None:
-        self.closed = True
-
-
 _SIGNAL_CHILD = """
 import sys
+sys.path.insert(0, sys.argv[1])
 from assistant.cli_run import _run
 from assistant.clock import MonotonicClock
 from assistant.content import load_content
 from assistant.loop_events import JsonLines
 from assistant.loop_setup import build_loop
 from assistant.settings import Settings
-from tests.loop_fakes import ScriptedRecognizer
-from tests.test_loop_robustness import EndlessSilence
+from loop_fakes import EndlessSilence, ScriptedRecognizer
 
 parts = build_loop(Settings(), MonotonicClock(), JsonLines(), None, "null", EndlessSilence, finite=False,
                    recognizer=ScriptedRecognizer({150: "yes"}), content=load_content())
@@ -155,7 +139,10 @@ sys.exit(_run(parts))
 
 def _stops_on(sig: int) -> None:
     child = subprocess.Popen(
-        [sys.executable, "-c", _SIGNAL_CHILD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", _SIGNAL_CHILD, str(Path(__file__).parent)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None
     line = child.stdout.readline()
