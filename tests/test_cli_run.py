@@ -27,7 +27,9 @@ class _Stdin:
 
 @pytest.fixture
 def no_microphone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setitem(sys.modules, "sounddevice", FakeSoundDevice([device(0, "HDMI", 0, 2)], default_input=-1))
+    monkeypatch.setitem(
+        sys.modules, "sounddevice", FakeSoundDevice([device(0, "HDMI", 0, 2)], default_input=-1)
+    )
     config = tmp_path / "config.toml"
     config.write_text("")
     monkeypatch.setenv("CRAMP_ASSISTANT_CONFIG", str(config))
@@ -44,7 +46,9 @@ def test_a_mic_file_that_is_not_audio_is_one_line_and_status_2(
     assert len(err.strip().splitlines()) == 1
 
 
-def test_a_missing_mic_file_is_one_line_and_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_mic_file_is_one_line_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["run", "--mic-file", str(tmp_path / "none.wav")]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
