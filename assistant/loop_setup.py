@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import random
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,13 +73,15 @@ def build_loop(
     recognizer: Recognizer | None = None,
     content: Content | None = None,
     seed: int | None = None,
+    speaker: Speaker | None = None,
 ) -> LoopParts:
-    """Everything `run` needs, wired together; `recognizer` and `content` may be given (tests, bench);
-    `seed` makes the choice among phrasing variants reproducible."""
+    """Everything `run` needs, wired together; `recognizer`, `content` and `speaker` may be given (tests,
+    bench); `seed` makes the choice among phrasing variants reproducible."""
     origin = clock.now()
     content = content or load_content()
     dialog = Dialog(content, settings.dialog, rng=random.Random(seed))
-    speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind)
+    if speaker is None:
+        speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind)
     if recognizer is None:
         recognizer = create_recognizer(
             settings.recognizer, recognizer_sentences(content, settings.dialog.wake_phrase)

@@ -40,23 +40,49 @@ class NightClip:
 
 
 CLIPS = [
-    NightClip("night_left_calf.wav", USER, "I've got a cramp in my left calf", "relief", "body_part=calf,side=left"),
-    NightClip("radio_cramp.wav", RADIO_HOST, "Their midfielder was carried off with cramp in the last ten minutes.",
-              "unknown", radio=True),
-    NightClip("radio_dont_stop.wav", RADIO_HOST,
-              "The lines are open now, so don't stop, pick up the phone and tell us your story.", "unknown",
-              radio=True),
-    NightClip("radio_next_week.wav", RADIO_GUEST,
-              "The manager said afterwards he would have to rethink the whole squad for next week.", "unknown",
-              radio=True),
-    NightClip("partner_stretch.wav", PARTNER, "Honestly, that film was a bit of a stretch, wasn't it?", "unknown"),
+    NightClip(
+        "night_left_calf.wav", USER, "I've got a cramp in my left calf", "relief", "body_part=calf,side=left"
+    ),
+    NightClip(
+        "radio_cramp.wav",
+        RADIO_HOST,
+        "Their midfielder was carried off with cramp in the last ten minutes.",
+        "unknown",
+        radio=True,
+    ),
+    NightClip(
+        "radio_dont_stop.wav",
+        RADIO_HOST,
+        "The lines are open now, so don't stop, pick up the phone and tell us your story.",
+        "unknown",
+        radio=True,
+    ),
+    NightClip(
+        "radio_next_week.wav",
+        RADIO_GUEST,
+        "The manager said afterwards he would have to rethink the whole squad for next week.",
+        "unknown",
+        radio=True,
+    ),
+    NightClip(
+        "partner_stretch.wav", PARTNER, "Honestly, that film was a bit of a stretch, wasn't it?", "unknown"
+    ),
     NightClip("partner_radio_down.wav", PARTNER, "Can you turn that radio down a bit?", "unknown"),
-]  # fmt: skip
+]
 
 
 def _radio(source: Path, target: Path) -> None:
     """A small radio: band-pass, a little compression, 8 kHz."""
-    effects = ["sinc", "300-3400", "compand", "0.02,0.2", "-60,-60,-30,-15,-20,-10,0,-6", "-3", "rate", "8000"]
+    effects = [
+        "sinc",
+        "300-3400",
+        "compand",
+        "0.02,0.2",
+        "-60,-60,-30,-15,-20,-10,0,-6",
+        "-3",
+        "rate",
+        "8000",
+    ]
     subprocess.run(["sox", str(source), "-b", "16", str(target), *effects], check=True, capture_output=True)
 
 
