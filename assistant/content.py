@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from assistant.content_files import load_red_flags, load_responses, load_sources, read_toml, strings, table
-from assistant.content_intents import load_intents
+from assistant.content_intents import example_files, load_intents
 from assistant.content_types import OUT_OF_SCOPE, MaskedSentence, Response, Sentence, Source
 from assistant.errors import ContentError
 from assistant.normalise import Normaliser
@@ -146,7 +146,7 @@ def load_content(directory: Path | None = None, cache: bool = True) -> Content:
 def _digest(directory: Path) -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    files = [*sorted(directory.glob("*.toml")), directory / "examples.tsv"]
+    files = [*sorted(directory.glob("*.toml")), *example_files(directory)]
     for path in [*files, *(here / name for name in _LOADER_MODULES)]:
         digest.update(path.name.encode())
         with contextlib.suppress(OSError):

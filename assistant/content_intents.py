@@ -77,24 +77,27 @@ def load_intents(
                 if text and (text, intent) not in masked:
                     order = _slot_order(spoken, placeholders)
                     masked[(text, intent)] = MaskedSentence(text, intent, group, order, spoken, counter)
-    examples = path.parent / EXAMPLES_FILE
     groups_of: dict[str, set[str]] = {}
     for intent, group, _, _ in groups:
         groups_of.setdefault(intent, set()).add(group)
-    for line_no, text, intent, group in _read_examples(examples, groups_of):
-        counter += 1
-        spoken, _ = full_masker.mask(normalise(text))
-        masked_text = " ".join(w for w in spoken.split() if w not in free_words)
-        if not masked_text:
-            raise ContentError(str(examples), f"line {line_no}", "nothing left after normalising")
-        if (masked_text, intent) not in masked:
-            order = _slot_order(spoken, placeholders)
-            masked[(masked_text, intent)] = MaskedSentence(masked_text, intent, group, order, spoken, counter)
+    for examples in example_files(path.parent):
+        for line_no, text, intent, group in _read_examples(examples, groups_of):
+            counter += 1
+            spoken, _ = full_masker.mask(normalise(text))
+            masked_text = " ".join(w for w in spoken.split() if w not in free_words)
+            if not masked_text:
+                raise ContentError(str(examples), f"line {line_no}", "nothing left after normalising")
+            if (masked_text, intent) not in masked:
+                order = _slot_order(spoken, placeholders)
+                masked[(masked_text, intent)] = MaskedSentence(
+                    masked_text, intent, group, order, spoken, counter
+                )
     return lists, slot_names, oos_lists, masker, tuple(masked.values())
 
 
-EXAMPLES_FILE = "examples.tsv"
-"""Optional training examples: `text<TAB>label`, label `intent`, `intent.topic` or `out_of_scope`."""
+def example_files(directory: Path) -> list[Path]:
+    """Training example files: `examples*.tsv`, lines `text<TAB>label` (`intent` or `intent.topic`)."""
+    return sorted(directory.glob("examples*.tsv"))
 
 
 def _read_examples(path: Path, groups_of: Mapping[str, set[str]]) -> list[tuple[int, str, str, str]]:

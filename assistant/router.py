@@ -43,6 +43,12 @@ class RouterSettings:
     """Fuzzy points that make one intent e times likelier than another."""
     min_posterior: float = 0.85
     """Below the fuzzy threshold, the word model's verdict counts when it is this sure..."""
+    agree_threshold: float = 55.0
+    """When fuzzy matching and the word model agree, this fuzzy score is enough..."""
+    agree_posterior: float = 0.9
+    """...given the word model is at least this sure."""
+    require_anchor: bool = True
+    """The word model decides alone only for sentences holding a domain word."""
     min_known: float = 0.75
     """...and at least this share of the words are ones the templates use."""
 
@@ -134,8 +140,13 @@ class Router:
         if score >= settings.threshold:
             return intent, score, sentence, topic
         known = (len(words) - oov) / len(words)
-        anchored = any(w in self._anchors for w in words)
-        if anchored and known >= settings.min_known and posterior.get(intent, 0.0) >= settings.min_posterior:
+        anchored = any(w in self._anchors for w in words) or not settings.require_anchor
+        sure = posterior.get(intent, 0.0)
+        if anchored and known >= settings.min_known and sure >= settings.min_posterior:
+            return intent, settings.threshold, sentence, topic
+        # Both experts pick the same intent: a weaker fuzzy match is enough.
+        fuzzy_pick = max(fuzzy, key=lambda i: fuzzy[i][0])
+        if fuzzy_pick == intent and score >= settings.agree_threshold and sure >= settings.agree_posterior:
             return intent, settings.threshold, sentence, topic
         return intent, score, sentence, topic
 

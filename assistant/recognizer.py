@@ -1,0 +1,57 @@
+"""The `Recognizer` interface and the factory that picks an engine (pocketsphinx or Vosk)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from assistant.errors import ModelError, SettingsError
+from assistant.messages import Transcript
+from assistant.settings import RecognizerSettings
+
+_LOGGER = logging.getLogger(__name__)
+
+ENGINES = ("auto", "pocketsphinx", "vosk")
+
+
+class Recognizer(Protocol):
+    """Turns one utterance into a Transcript."""
+
+    name: str
+    """The engine's name, as in `Transcript.engine`."""
+
+    def transcribe(self, audio: bytes) -> Transcript:
+        """Recognise one utterance of 16 kHz mono s16le PCM."""
+        ...
+
+
+def create_recognizer(settings: RecognizerSettings, sentences: Sequence[str]) -> Recognizer:
+    """The engine the settings ask for, restricted to the sentences.
+
+    "auto" takes Vosk when `find_vosk_model` finds a usable model, else pocketsphinx (which needs no
+    download). "vosk" without a model is a ModelError saying how to get one. Engines are imported lazily.
+    """
+    from assistant.models import find_vosk_model
+
+    engine = settings.engine
+    if engine not in ENGINES:
+        raise SettingsError(
+            f"recognizer.engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})"
+        )
+    if engine in ("auto", "vosk"):
+        model = find_vosk_model(settings)
+        if model is not None:
+            from assistant.engine_vosk import VoskRecognizer
+
+            _LOGGER.info("recogniser: vosk with %s", model)
+            return VoskRecognizer(model, sentences)
+        if engine == "vosk":
+            raise ModelError(
+                f"no Vosk model in {settings.models_dir}: run `cramp-assistant models download` "
+                "or pass --model PATH"
+            )
+    from assistant.engine_pocketsphinx import PocketsphinxRecognizer
+
+    _LOGGER.info("recogniser: pocketsphinx")
+    return PocketsphinxRecognizer(sentences, settings.models_dir)
