@@ -7,9 +7,15 @@ The rule, outside a guided routine (during one, `Bedside` routes controls to the
    it is a question in the domain.
 2. With a wake phrase set, speech that is neither in the window nor starts with it is ignored.
 3. A question in the domain (any intent but the short replies) is answered when addressed.
-4. A short reply (yes, no, stop, next, pause, repeat, ...) only means something in a conversation: it is
+4. A short reply (yes, no, stop, next, pause, repeat, ...) or a fragment ("my thigh") only means
+   something in a conversation: it is
    answered in the window or after the wake phrase, and ignored otherwise (a radio saying "don't stop").
-5. Speech that is out of domain or routes to `unknown` gets "Sorry, I didn't catch that" only when it was
+5. The engine's out-of-domain verdict is a hint, not the last word: a transcript it doubts that still
+   matches a template sentence almost word for word (router score >= STRONG_MATCH) with no stretch of
+   unrecognised sound (`[unk]`) in it is taken as in the domain. Long questions have low lattice
+   posteriors however cleanly they are said, while radio talk forced onto the domain's words scores
+   about 0.7 at best.
+6. Speech that is out of domain or routes to `unknown` gets "Sorry, I didn't catch that" only when it was
    addressed by the window or the wake phrase, and only once in a row (a second miss closes the window);
    otherwise it is ignored in silence. A radio or a partner talking therefore triggers nothing.
 """
@@ -20,13 +26,17 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.dialog import FOLLOWUP
 from assistant.intents import controls
 from assistant.messages import IntentMatch, Transcript
 from assistant.router import UNKNOWN
 
 Action = Literal["answer", "not_heard", "ignore", "wake", "control"]
-SHORT_REPLIES = frozenset((*controls.INTENTS, "other_side"))
-"""Intents that only make sense inside a conversation or a routine."""
+STRONG_MATCH = 0.9
+"""Router score at which a transcript the engine doubted is believed (see rule 5)."""
+SHORT_REPLIES = frozenset((*controls.INTENTS, "other_side", FOLLOWUP))
+"""Intents that only make sense inside a conversation or a routine: short replies, and fragments such as
+"in my thigh" (a cough can sound like one word of the domain)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,15 @@ class Verdict:
 
     action: Action
     reason: str
+
+
+def believed(transcript: Transcript, match: IntentMatch) -> bool:
+    """Rule 5: is this transcript in the domain, all things considered?"""
+    if not transcript.text.strip() or match.intent == UNKNOWN:
+        return False
+    if not transcript.out_of_domain:
+        return True
+    return match.score >= STRONG_MATCH and "[unk]" not in transcript.words
 
 
 def _words(text: str) -> list[str]:
@@ -69,21 +88,21 @@ class Attention:
         return False, text
 
     def decide(self, transcript: Transcript, match: IntentMatch, now: float, woken: bool = False) -> Verdict:
-        """The verdict for one utterance outside a routine (`woken`: it started with the wake phrase)."""
+        """The verdict for one utterance outside a routine (`woken`: it started with the wake phrase); `match`
+        is the router's verdict, already `unknown` when the transcript is not believed (rule 5)."""
         window = self.in_window(now)
         addressed = woken or window
         if woken and not transcript.text.strip():
             return Verdict("wake", "wake phrase alone")
         if self.wake_words and not addressed:
             return Verdict("ignore", "no wake phrase")
-        in_domain = not transcript.out_of_domain and match.intent != UNKNOWN
-        if in_domain:
+        if match.intent != UNKNOWN:
             if match.intent in SHORT_REPLIES and not addressed:
                 return Verdict("ignore", "short reply outside a conversation")
             self._missed = False
             return Verdict("answer", "wake phrase" if woken else "in window" if window else "question")
         if not addressed:
-            return Verdict("ignore", "out of domain" if transcript.out_of_domain else "not a question")
+            return Verdict("ignore", "out of domain" if transcript.out_of_domain else "not understood")
         if self._missed:
             self._missed = False
             self.close_window()

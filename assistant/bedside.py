@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from assistant.attention import Attention, Verdict
+from assistant.attention import Attention, Verdict, believed
 from assistant.cramp_log import CrampLog
 from assistant.dialog import Dialog
 from assistant.endpointer import Endpointer
@@ -178,9 +178,11 @@ class Bedside:
         return match, verdict, text if woken else None
 
     def _route(self, transcript: Transcript) -> IntentMatch:
-        if transcript.out_of_domain or not transcript.text.strip():
+        """The router's match, or `unknown` when the transcript is not believed (attention rule 5)."""
+        if not transcript.text.strip():
             return IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
-        return self.dialog.router.route(transcript.text)
+        match = self.dialog.router.route(transcript.text)
+        return match if believed(transcript, match) else IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
 
     def _during_routine(self, match: IntentMatch) -> Verdict:
         """During a routine only its controls and red-flag questions are acted on (no wake phrase)."""
