@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     ask.add_argument("text", nargs="*", help="the question, as words")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument(
+        "--wav", nargs="+", metavar="F.wav", help="recognise and answer WAV files instead of text"
+    )
     ask.add_argument("--speak-to", type=Path, metavar="OUT.wav", help="also speak the answer into a WAV file")
     add_settings_arguments(ask)
     ask.set_defaults(func=run_ask)
@@ -53,6 +56,10 @@ def _dialog(args: argparse.Namespace) -> tuple[Dialog, Speaker | None]:
 
 
 def run_ask(args: argparse.Namespace) -> int:
+    if getattr(args, "wav", None):
+        from assistant.wav_batch import run_ask_wav
+
+        return run_ask_wav(args)
     text = " ".join(args.text)
     if not text.strip():
         print(

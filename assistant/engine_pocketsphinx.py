@@ -33,9 +33,10 @@ from assistant.messages import SAMPLE_RATE, Transcript
 _LOGGER = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'pocketsphinx>=5.0.3' (or run `make setup`)"
-ARPABET = tuple(
-    "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH".split()
+_PHONES = (
+    "AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH"
 )
+ARPABET = tuple(_PHONES.split())
 """The acoustic model's phones; each becomes a garbage word."""
 _NON_WORDS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"})
 
