@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -114,18 +115,19 @@ class Bedside:
         if utterance is not None:
             self.hear(utterance)
 
-    def finish(self, drain_routine: bool = True) -> None:
-        """The input ended: hear what is left, let a running routine play out, wait for silence."""
+    def finish(self, stopping: Callable[[], bool] = lambda: False) -> None:
+        """The input ended: hear what is left, let a running routine play out, wait for silence; each
+        wait ends early once `stopping()` is true."""
         while (utterance := self.endpointer.flush()) is not None:
             self.hear(utterance)
-        while drain_routine and self.routines.active:
+        while self.routines.active and not stopping():
             wakeup = self.routines.next_wakeup()
             if wakeup is None:  # paused with nobody left to resume it
                 self.routines.end("stopped")
                 break
             self.clock.sleep_until(wakeup)
             self.tick()
-        while self.speaker.is_speaking():
+        while self.speaker.is_speaking() and not stopping():
             self.clock.sleep(0.02)
 
     # --- one utterance ---------------------------------------------------------------------------

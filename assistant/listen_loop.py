@@ -71,7 +71,7 @@ class ListenLoop:
                 self._close_source()
             if ended and self.finite:
                 if not self._stopping:
-                    self.bedside.finish()
+                    self.bedside.finish(lambda: self._stopping)
                 break
             if ended and not self._stopping:
                 self._failed("the microphone stream ended")

@@ -190,3 +190,52 @@ def test_the_loop_stops_when_asked_from_another_thread(content: Content) -> None
     parts.loop.run()
     assert clock.now() < 1.0
     assert [e["event"] for e in events.events] == ["ready", "stopped"]
+
+
+def test_a_file_that_ends_mid_routine_lets_the_routine_play_out(content: Content) -> None:
+    clock = VirtualClock()
+    samples = _night(5.0, [(1.0, 150)])
+    events = Recorder()
+    parts = build_loop(
+        Settings(),
+        clock,
+        events,
+        None,
+        "null",
+        lambda: ArraySource(samples, clock),
+        finite=True,
+        recognizer=ScriptedRecognizer({150: "guide me through the toe stretch"}),
+        content=content,
+    )
+    parts.loop.run()
+    assert [e["state"] for e in events.of("routine")] == ["started", "finished"]
+    assert events.of("release") and all(e["completed"] for e in events.of("release"))
+    assert events.events[-1]["event"] == "stopped" and events.events[-1]["t"] > 20.0
+
+
+def test_stopping_cuts_short_the_routine_at_the_end_of_a_file(content: Content) -> None:
+    clock = VirtualClock()
+    samples = _night(5.0, [(1.0, 150)])
+    events = Recorder()
+    loop: list[ListenLoop] = []
+
+    def stop_at_first_hold(event: dict[str, object]) -> None:
+        events(event)
+        if event["event"] == "hold":
+            loop[0].stop()
+
+    parts = build_loop(
+        Settings(),
+        clock,
+        stop_at_first_hold,
+        None,
+        "null",
+        lambda: ArraySource(samples, clock),
+        finite=True,
+        recognizer=ScriptedRecognizer({150: "guide me through the toe stretch"}),
+        content=content,
+    )
+    loop.append(parts.loop)
+    parts.loop.run()
+    assert len(events.of("hold")) == 1 and events.of("release") == []
+    assert events.events[-1]["event"] == "stopped"
