@@ -77,15 +77,15 @@ def build_loop(
 ) -> LoopParts:
     """Everything `run` needs, wired together; `recognizer`, `content` and `speaker` may be given (tests,
     bench); `seed` makes the choice among phrasing variants reproducible."""
-    origin = clock.now()
     content = content or load_content()
     dialog = Dialog(content, settings.dialog, rng=random.Random(seed))
-    if speaker is None:
-        speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind)
     if recognizer is None:
         recognizer = create_recognizer(
             settings.recognizer, recognizer_sentences(content, settings.dialog.wake_phrase)
         )
+    origin = clock.now()  # after the slow part, so event times and a rendered file line up with the input
+    if speaker is None:
+        speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind)
     routines = RoutineHost(
         ExerciseBook.from_file(),
         SessionPhrases.from_file(),
