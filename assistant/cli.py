@@ -16,9 +16,18 @@ _LOGGER = logging.getLogger(__name__)
 
 def _command_modules() -> list[ModuleType]:
     """Each module has `register(subparsers)`, which adds a parser whose `func(args) -> int` runs it."""
-    from assistant import cli_config, cli_devices, cli_log, cli_models, cli_service, cli_stretch, cli_text
+    from assistant import (
+        cli_config,
+        cli_devices,
+        cli_log,
+        cli_models,
+        cli_run,
+        cli_service,
+        cli_stretch,
+        cli_text,
+    )
 
-    return [cli_text, cli_stretch, cli_config, cli_log, cli_service, cli_devices, cli_models]
+    return [cli_run, cli_text, cli_stretch, cli_config, cli_log, cli_service, cli_devices, cli_models]
 
 
 def build_parser() -> argparse.ArgumentParser:

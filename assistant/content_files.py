@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,6 @@ from assistant.errors import ContentError
 from assistant.normalise import Normaliser
 
 PLACEHOLDER_FIELDS = frozenset({"side", "emergency_number", "urgent_care", "exercise_name"})
-_PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -108,6 +107,18 @@ def load_responses(
 
 
 def _check_placeholders(text: str, key: str, path: Path) -> None:
-    for name in _PLACEHOLDER.findall(text):
-        if name not in PLACEHOLDER_FIELDS:
-            raise ContentError(str(path), key, f"unknown placeholder {{{name}}}")
+    check_placeholders(text, PLACEHOLDER_FIELDS, str(path), key)
+
+
+def check_placeholders(text: str, allowed: Collection[str], path: str, key: str) -> None:
+    """Raise ContentError naming file and key if `text` is not a template or uses a field not `allowed`."""
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as err:
+        raise ContentError(path, key, f"bad placeholder: {err}") from None
+    unknown = names - set(allowed)
+    if unknown:
+        allowed_text = ", ".join(sorted(allowed)) or "none"
+        raise ContentError(
+            path, key, f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {allowed_text}"
+        )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.content_files import check_placeholders
 from assistant.cramp_log import BAND_HOURS, CrampSummary, PlaceCount
 from assistant.errors import ContentError
 from assistant.settings import project_root
@@ -168,14 +168,5 @@ def _template(value: Any, allowed: set[str], source: str, key: str) -> str:
         raise ContentError(source, key, "missing")
     if not isinstance(value, str):
         raise ContentError(source, key, f"must be a string, got {type(value).__name__}")
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-    except ValueError as err:
-        raise ContentError(source, key, f"bad placeholder: {err}") from None
-    unknown = names - allowed
-    if unknown:
-        allowed_text = ", ".join(sorted(allowed)) or "none"
-        raise ContentError(
-            source, key, f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {allowed_text}"
-        )
+    check_placeholders(value, allowed, source, key)
     return value

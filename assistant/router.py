@@ -66,6 +66,7 @@ class Router:
         self._by_intent = {intent: (group, [m.text for m in group]) for intent, group in grouped.items()}
         self._small_pool = [i for i, (group, _) in self._by_intent.items() if len(group) <= SMALL_INTENT]
         self.matched_sentences = len(subset)
+        self._cautious = frozenset({"urgent"})
         self._vocabulary = {w for m in content.masked for w in m.text.split()}
         self._words = WordModel((m.text, m.intent) for m in content.masked)
         oos_words = {slot_placeholder(name) for name in content.out_of_scope_lists}
@@ -138,6 +139,9 @@ class Router:
         intent = max(intents, key=combined)
         score, sentence, topic = fuzzy.get(intent, (0.0, "", "default"))
         if score >= settings.threshold:
+            return intent, score, sentence, topic
+        if intent in self._cautious:
+            # An urgent answer needs a red-flag phrase or a close match, never the word model's hunch.
             return intent, score, sentence, topic
         known = (len(words) - oov) / len(words)
         anchored = any(w in self._anchors for w in words) or not settings.require_anchor

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import string
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from assistant.content_files import check_placeholders
 from assistant.errors import ContentError
 from assistant.settings import project_root
 
@@ -73,13 +73,7 @@ class SessionPhrases:
 
 def check_template(template: str, path: str, key: str) -> None:
     """Raise ContentError if the template uses a placeholder the session cannot fill."""
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError as err:
-        raise ContentError(path, key, f"bad template: {err}") from err
-    unknown = names - _ALLOWED_FIELDS
-    if unknown:
-        raise ContentError(path, key, f"unknown placeholder(s) {sorted(unknown)}")
+    check_placeholders(template, _ALLOWED_FIELDS, path, key)
 
 
 def fill(template: str, **values: object) -> str:

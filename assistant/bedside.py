@@ -1,0 +1,254 @@
+"""The bedside loop's core, event-driven: audio chunks in; answers, routines and events out.
+
+`feed(chunk)` for every chunk from the microphone (or a WAV standing in for it), `tick()` whenever there
+is no audio (the microphone is gone) so routine timers keep running, `finish()` at the end of a file.
+Chunks go to the endpointer; each utterance is recognised, checked against the rule in `attention`,
+answered through the dialog, and either spoken, or started as a routine, or routed to the running
+routine as a control (no wake phrase during a routine).
+
+Half-duplex: while the assistant speaks, and for `echo_tail` seconds after, audio is discarded, so it
+never answers its own voice; an utterance in progress when the assistant starts speaking is cut there
+and heard as far as it went. During a routine it listens in the gaps between cues. Nothing here blocks
+except recognition and synthesis; time comes from the Clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from assistant.attention import Attention, Verdict, believed
+from assistant.cramp_log import CrampLog
+from assistant.dialog import Dialog
+from assistant.endpointer import Endpointer
+from assistant.intents.controls import ROUTINE_CONTROLS
+from assistant.loop_events import Event, EventSink
+from assistant.messages import AudioChunk, IntentMatch, Reply, Transcript, Utterance
+from assistant.router import UNKNOWN
+from assistant.routine_host import RoutineHost
+from assistant.settings import EndpointSettings
+from assistant.speaker import Speaker
+
+_LOGGER = logging.getLogger(__name__)
+ECHO_TAIL = 0.3
+"""Seconds after the assistant stops speaking before audio is listened to again (room echo, the
+speaker's own ring-down)."""
+
+
+class Recognizer(Protocol):
+    """Turns one utterance (16 kHz mono s16le PCM) into a Transcript."""
+
+    def transcribe(self, pcm: bytes) -> Transcript: ...
+
+
+@dataclass(frozen=True)
+class LoopOptions:
+    """How the loop behaves (the settings it needs beyond the subsystems')."""
+
+    half_duplex: bool = True
+    """Discard audio while the assistant speaks (and `echo_tail` after)."""
+    echo_tail: float = ECHO_TAIL
+    listening_earcon: bool = True
+    """A soft tone when the wake phrase is heard on its own."""
+
+
+class Bedside:
+    """One bedside conversation; everything it uses is injected."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        dialog: Dialog,
+        speaker: Speaker,
+        routines: RoutineHost,
+        emit: EventSink,
+        endpoint: EndpointSettings | None = None,
+        attention: Attention | None = None,
+        cramp_log: CrampLog | None = None,
+        options: LoopOptions | None = None,
+    ) -> None:
+        self.recognizer = recognizer
+        self.dialog = dialog
+        self.speaker = speaker
+        self.routines = routines
+        self.clock = routines.clock
+        self.emit = emit
+        self.endpointer = Endpointer(endpoint)
+        self.attention = attention or Attention(
+            dialog.settings.wake_phrase, dialog.settings.follow_up_seconds
+        )
+        self.cramp_log = cramp_log
+        self.options = options or LoopOptions()
+        self.origin = routines.origin
+        self._listen_from = float("-inf")
+        self._muted = False
+        self.utterances = 0
+
+    # --- driving -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.emit(self.event("ready"))
+
+    def tick(self) -> None:
+        """Advance a routine's cues and the half-duplex state; call often (each chunk does)."""
+        self.routines.tick()
+        self.dialog.routine_active = self.routines.active
+        if self.options.half_duplex and self.speaker.is_speaking():
+            self._listen_from = self.clock.now() + self.options.echo_tail
+
+    def feed(self, chunk: AudioChunk) -> None:
+        """One chunk from the microphone."""
+        self.tick()
+        if self.options.half_duplex and self.clock.now() < self._listen_from:
+            if not self._muted:
+                self._muted = True
+                # Speech already under way when the assistant began (a control said just before a
+                # routine cue) is heard as far as it went; nothing after this point is listened to.
+                while (utterance := self.endpointer.flush()) is not None:
+                    self.hear(utterance)
+            return
+        self._muted = False
+        utterance = self.endpointer.process(chunk)
+        if utterance is not None:
+            self.hear(utterance)
+
+    def finish(self, stopping: Callable[[], bool] = lambda: False) -> None:
+        """The input ended: hear what is left, let a running routine play out, wait for silence; each
+        wait ends early once `stopping()` is true."""
+        while (utterance := self.endpointer.flush()) is not None:
+            self.hear(utterance)
+        while self.routines.active and not stopping():
+            wakeup = self.routines.next_wakeup()
+            if wakeup is None:  # paused with nobody left to resume it
+                self.routines.end("stopped")
+                break
+            self.clock.sleep_until(wakeup)
+            self.tick()
+        while self.speaker.is_speaking() and not stopping():
+            self.clock.sleep(0.02)
+
+    # --- one utterance ---------------------------------------------------------------------------
+
+    def hear(self, utterance: Utterance) -> None:
+        """Recognise, decide, and act on one utterance; a failure is reported and the loop goes on."""
+        self.utterances += 1
+        detected = time.perf_counter()
+        try:
+            began = time.perf_counter()
+            transcript = self.recognizer.transcribe(utterance.audio)
+            recognised = time.perf_counter()
+        except Exception as err:  # any engine failure on one utterance must not end the loop
+            _LOGGER.warning("recognition failed: %s", err, exc_info=_LOGGER.isEnabledFor(logging.DEBUG))
+            self.emit(self.event("error", message=f"recognition failed: {err}"))
+            return
+        match, verdict, woken_text = self._decide(transcript)
+        routed = time.perf_counter()
+        timings = {
+            "speech_ms": round(utterance.seconds * 1000),
+            "recognise_ms": round((recognised - began) * 1000, 1),
+            "route_ms": round((routed - recognised) * 1000, 1),
+        }
+        heard = self.event(
+            "heard",
+            heard=transcript.text,
+            intent=match.intent,
+            slots=dict(match.slots),
+            confidence=round(match.score, 3),
+            timings=timings,
+            action=verdict.action,
+            reason=verdict.reason,
+        )
+        if transcript.out_of_domain:
+            heard["out_of_domain"] = True
+        if woken_text is not None:
+            heard["wake"] = True
+        self.emit(heard)
+        self._act(match, verdict, detected)
+
+    def _decide(self, transcript: Transcript) -> tuple[IntentMatch, Verdict, str | None]:
+        woken, text = self.attention.strip_wake(transcript.text)
+        if woken:
+            transcript = replace(transcript, text=text)
+        match = self._route(transcript)
+        if self.routines.active:
+            verdict = self._during_routine(match)
+        else:
+            verdict = self.attention.decide(transcript, match, self.clock.now(), woken)
+        return match, verdict, text if woken else None
+
+    def _route(self, transcript: Transcript) -> IntentMatch:
+        """The router's match, or `unknown` when the transcript is not believed (attention rule 5)."""
+        if not transcript.text.strip():
+            return IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
+        match = self.dialog.router.route(transcript.text)
+        return match if believed(transcript, match) else IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
+
+    def _during_routine(self, match: IntentMatch) -> Verdict:
+        """During a routine only its controls and red-flag questions are acted on (no wake phrase)."""
+        if match.intent in ROUTINE_CONTROLS:
+            return Verdict("control", "routine control")
+        if match.intent == "urgent":
+            return Verdict("answer", "red flag during a routine")
+        return Verdict("ignore", "not a control, a routine is running")
+
+    def _act(self, match: IntentMatch, verdict: Verdict, detected: float) -> None:
+        if verdict.action == "ignore":
+            return
+        if verdict.action == "wake":
+            self.attention.open_window(self.clock.now())
+            if self.options.listening_earcon:
+                self.speaker.play_earcon("listening")
+            return
+        if verdict.action == "not_heard":
+            self._answer(self.dialog.not_heard(), detected)
+            return
+        match, reply = self.dialog.handle(match)
+        if verdict.action == "control" or (reply.control and self.routines.active):
+            if reply.control:
+                self.routines.control(reply.control)
+            self.dialog.routine_active = self.routines.active
+            return
+        if reply.urgent and self.routines.active:
+            self.speaker.stop()
+            self.routines.end("stopped")
+        self._log_cramp(match)
+        self._answer(reply, detected)
+
+    def _answer(self, reply: Reply, detected: float) -> None:
+        if not reply.text:
+            return
+        now = self.clock.now()
+        self.speaker.play(reply.text)
+        latency = round((time.perf_counter() - detected) * 1000, 1)
+        seconds = self.speaker.duration(reply.text)
+        self.emit(
+            self.event(
+                "say", text=reply.text, seconds=round(seconds, 3), latency_ms=latency, intent=reply.intent
+            )
+        )
+        ends = now + seconds
+        if reply.routine:
+            self.attention.close_window()
+            self.routines.begin(reply.routine, ends + GAP_BEFORE_ROUTINE)
+            self.dialog.routine_active = True
+        else:
+            self.attention.open_window(ends)
+
+    def _log_cramp(self, match: IntentMatch) -> None:
+        if self.cramp_log is None or match.intent != "relief":
+            return
+        try:
+            self.cramp_log.report(match.slots.get("body_part"), match.slots.get("side"))
+        except Exception as err:  # the log is a nicety; it never stops an answer
+            _LOGGER.warning("cramp log: %s", err)
+            self.emit(self.event("error", message=f"cramp log: {err}"))
+
+    def event(self, kind: str, **fields: object) -> Event:
+        return {"event": kind, "t": round(self.clock.now() - self.origin, 3), **fields}
+
+
+GAP_BEFORE_ROUTINE = 0.4
+"""Seconds between the announcement ("Okay, let's do the calf stretch.") and the routine's first cue."""

@@ -1,0 +1,178 @@
+"""Recorded nights for the end-to-end tests (tests/data/night_script.md), built from committed fixtures.
+
+Night A is *performed*: the user's lines are fed to an in-process loop (virtual clock, the same settings,
+seed and speech synthesiser as the command under test, and an oracle recogniser that knows what was said),
+each one placed in a silent gap after the assistant's speech, as a person would wait for it; everything
+fed is recorded into the WAV. Night B is a fixed arrangement of radio, partner, human speech and noises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from audio_signals import background, cough, door_slam
+
+from assistant.audio_source import read_wav_pcm16k
+from assistant.bedside import Bedside
+from assistant.clock import VirtualClock
+from assistant.content import Content
+from assistant.loop_events import Recorder
+from assistant.loop_setup import LoopParts, build_loop
+from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
+from assistant.settings import Settings
+from assistant.wav_file import float_to_pcm16, pcm16_to_float, write_wav
+
+AUDIO = Path(__file__).parent / "audio"
+CHUNK = 480
+BED_LEVEL = 0.01
+"""RMS of the fan's brown noise (about -40 dBFS; the spoken fixtures are 12 dB or more above it)."""
+SEED = 7
+"""The phrasing seed the performance and the command both use."""
+
+
+def clip(name: str, gain: float = 1.0) -> np.ndarray:
+    """A committed fixture as 16 kHz float samples."""
+    return pcm16_to_float(read_wav_pcm16k(AUDIO / name)) * np.float32(gain)
+
+
+class OracleRecognizer:
+    """Knows what the performer is saying; anything else (noise) is out of domain."""
+
+    def __init__(self) -> None:
+        self.pending: str | None = None
+
+    def transcribe(self, pcm: bytes) -> Transcript:
+        text, self.pending = self.pending, None
+        if text is None:
+            return Transcript("", 0.0, "oracle", out_of_domain=True)
+        return Transcript(text, 1.0, "oracle")
+
+
+class Performer:
+    """Plays the user's side of night A against a live loop, recording every sample it feeds."""
+
+    def __init__(self, settings: Settings, content: Content, speak_to: Path) -> None:
+        self.clock = VirtualClock()
+        self.events = Recorder()
+        self.oracle = OracleRecognizer()
+        self.parts: LoopParts = build_loop(
+            settings,
+            self.clock,
+            self.events,
+            speak_to,
+            "null",
+            lambda: iter(()),  # type: ignore[arg-type, return-value]
+            finite=True,
+            recognizer=self.oracle,
+            content=content,
+            seed=SEED,
+        )
+        self.bedside: Bedside = self.parts.bedside
+        self.bedside.start()
+        self._bed = background("brown", 30.0, BED_LEVEL, seed=11)
+        self._bed_pos = 0
+        self.recorded: list[np.ndarray] = []
+
+    def _feed(self, samples: np.ndarray) -> None:
+        usable = len(samples) // CHUNK * CHUNK
+        for offset in range(0, usable, CHUNK):
+            indices = (self._bed_pos + np.arange(CHUNK)) % len(self._bed)
+            self._bed_pos = int(indices[-1]) + 1
+            piece = samples[offset : offset + CHUNK] + self._bed[indices]
+            self.recorded.append(piece)
+            self.clock.sleep(CHUNK / SAMPLE_RATE)
+            self.bedside.feed(AudioChunk(float_to_pcm16(piece)))
+
+    def bed(self, seconds: float) -> None:
+        self._feed(np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32))
+
+    def say(self, name: str, text: str) -> None:
+        """Speak a fixture, then the bed until the loop has reacted (the endpointer's trailing silence)."""
+        self.oracle.pending = text
+        self._feed(clip(name))
+        heard = len(self.events.of("heard"))
+        self.until(lambda: len(self.events.of("heard")) > heard, limit=5.0)
+        self.bed(0.3)
+
+    def until(self, done: Callable[[], bool], limit: float = 180.0) -> None:
+        end = self.clock.now() + limit
+        while not done():
+            if self.clock.now() >= end:
+                raise AssertionError("the loop never got there")
+            self.bed(0.03)
+
+    def gap(self, needed: float) -> None:
+        """The bed until the assistant is quiet and no routine cue comes for `needed` seconds."""
+        routines, speaker = self.bedside.routines, self.bedside.speaker
+
+        def ready() -> bool:
+            wakeup = routines.next_wakeup()
+            free = wakeup is None or wakeup - self.clock.now() >= needed
+            return free and not speaker.is_speaking()
+
+        self.until(ready)
+        self.bed(1.0)
+
+    def seconds(self, name: str) -> float:
+        return len(clip(name)) / SAMPLE_RATE
+
+    def write(self, path: Path) -> None:
+        self.parts.close()
+        write_wav(path, float_to_pcm16(np.concatenate(self.recorded)))
+
+
+def perform_night_a(settings: Settings, content: Content, path: Path, rehearsal_speech: Path) -> Recorder:
+    """Night A into `path`: a cramp, a guided stretch, paused, resumed and stopped by voice."""
+    night = Performer(settings, content, rehearsal_speech)
+    night.bed(4.0)
+    night.say("night_left_calf.wav", "i've got a cramp in my left calf")
+    night.gap(0.0)
+    night.bed(1.0)
+    night.say("q_yes.wav", "yes")
+    night.until(lambda: bool(night.events.of("hold")))
+    night.gap(night.seconds("q_pause.wav") + 2.0)
+    night.say("q_pause.wav", "pause")
+    night.gap(0.0)
+    night.bed(6.0)  # paused: nothing is said however long this lasts
+    night.say("q_resume.wav", "resume")
+    night.gap(night.seconds("q_stop.wav") + 2.0)
+    night.say("q_stop.wav", "stop")
+    night.gap(0.0)
+    night.bed(8.0)
+    night.write(path)
+    return night.events
+
+
+NIGHT_B: list[tuple[float, str, float]] = [
+    # (at seconds, clip, gain): radio lines are quieter (a radio across the room), the partner is near.
+    (3.0, "human_audiobook_0880.wav", 0.5),
+    (10.0, "radio_cramp.wav", 0.6),
+    (17.0, "human_audiobook_0930.wav", 0.5),
+    (24.0, "radio_next_week.wav", 0.6),
+    (31.0, "radio_dont_stop.wav", 0.6),
+    (40.0, "partner_radio_down.wav", 0.8),
+    (46.0, "cough", 1.0),
+    (50.0, "human_goforward.wav", 0.7),
+    (57.0, "door", 1.0),
+    (62.0, "partner_stretch.wav", 0.8),
+    (70.0, "radio_cramp.wav", 0.4),
+    (77.0, "human_audiobook_0880.wav", 0.4),
+]
+NIGHT_B_SECONDS = 88.0
+
+
+def build_night_b(path: Path) -> None:
+    """Night B into `path`: radio talk, a partner, a cough and a door over the fan; nothing for us."""
+    out = background("brown", NIGHT_B_SECONDS, BED_LEVEL, seed=12)
+    for at, name, gain in NIGHT_B:
+        if name == "cough":
+            sound = cough(0.25, seed=3)
+        elif name == "door":
+            sound = door_slam(seed=4)
+        else:
+            sound = clip(name, gain)
+        start = int(at * SAMPLE_RATE)
+        out[start : start + len(sound)] += sound[: len(out) - start]
+    write_wav(path, float_to_pcm16(out))

@@ -1,0 +1,280 @@
+"""The bedside loop's core on a virtual clock, with a scripted recogniser and a recording speaker."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from loop_fakes import Feeder, ScriptedRecognizer
+from speech_fakes import FakeSpeaker
+
+from assistant.attention import Attention
+from assistant.bedside import Bedside
+from assistant.clock import VirtualClock
+from assistant.content import Content
+from assistant.cramp_log import CrampLog
+from assistant.dialog import Dialog
+from assistant.exercises import ExerciseBook
+from assistant.loop_events import Recorder
+from assistant.messages import Transcript
+from assistant.router import Router
+from assistant.routine_host import RoutineHost
+from assistant.session_phrases import SessionPhrases
+from assistant.settings import DialogSettings
+
+OUT_OF_DOMAIN = Transcript("", 0.2, "fake", out_of_domain=True)
+
+
+class Rig:
+    """A Bedside wired to fakes, with the feeder that plays its microphone."""
+
+    def __init__(
+        self,
+        content: Content,
+        router: Router,
+        script: dict[float, Transcript | str],
+        dialog_settings: DialogSettings | None = None,
+        cramp_log: CrampLog | None = None,
+    ) -> None:
+        self.clock = VirtualClock(100.0)
+        self.speaker = FakeSpeaker(self.clock, lambda text: 0.06 * len(text))
+        self.events = Recorder()
+        self.recognizer = ScriptedRecognizer(script)
+        dialog = Dialog(content, dialog_settings, router=router, rng=random.Random(3))
+        routines = RoutineHost(
+            ExerciseBook.from_file(),
+            SessionPhrases.from_file(),
+            self.speaker,
+            self.clock,
+            self.events,
+            origin=self.clock.now(),
+            hold=15.0,
+            earcons=False,
+        )
+        self.bedside = Bedside(
+            self.recognizer, dialog, self.speaker, routines, self.events, cramp_log=cramp_log
+        )
+        self.bedside.start()
+        self.feed = Feeder(self.bedside, self.clock)
+        self.feed.silence(1.0)
+
+    def gap(self, seconds: float = 4.0) -> None:
+        """Feeds the bed until the assistant is quiet and no routine cue is due for `seconds`."""
+
+        def ready() -> bool:
+            wakeup = self.bedside.routines.next_wakeup()
+            quiet = not self.speaker.is_speaking() and self.clock.now() >= self.bedside._listen_from
+            return quiet and (wakeup is None or wakeup - self.clock.now() >= seconds)
+
+        self.feed.until(ready)
+
+    def kinds(self) -> list[str]:
+        return [e["event"] for e in self.events.events]
+
+    def heard(self) -> list[tuple[str, str]]:
+        return [(e["intent"], e["action"]) for e in self.events.of("heard")]
+
+    def said(self) -> list[str]:
+        return [e["text"] for e in self.events.of("say")]
+
+
+def test_a_question_is_answered_aloud(content: Content, router: Router) -> None:
+    rig = Rig(content, router, {150: "my calf is cramping"})
+    rig.feed.speak(150)
+    (heard,) = rig.events.of("heard")
+    assert heard["heard"] == "my calf is cramping"
+    assert (heard["intent"], heard["slots"], heard["action"]) == ("relief", {"body_part": "calf"}, "answer")
+    assert set(heard["timings"]) == {"speech_ms", "recognise_ms", "route_ms"}
+    (say,) = rig.events.of("say")
+    assert "calf" in say["text"].lower()
+    assert [p.text for p in rig.speaker.played] == [say["text"]]
+    assert rig.kinds()[0] == "ready"
+
+
+def test_radio_and_out_of_domain_speech_trigger_nothing(content: Content, router: Router) -> None:
+    script: dict[float, Transcript | str] = {
+        140: OUT_OF_DOMAIN,
+        180: "the weather tonight a hard frost clearing by the morning",
+        220: "stop",
+        260: "next",
+    }
+    rig = Rig(content, router, script)
+    for pitch in script:
+        rig.feed.speak(pitch, after=2.0)
+    assert len(rig.recognizer.heard) == 4
+    assert [action for _, action in rig.heard()] == ["ignore"] * 4
+    assert rig.said() == [] and rig.speaker.played == []
+
+
+def test_the_follow_up_window_gets_one_sorry_then_silence(content: Content, router: Router) -> None:
+    script: dict[float, Transcript | str] = {
+        150: "my calf is cramping",
+        190: OUT_OF_DOMAIN,
+        230: OUT_OF_DOMAIN,
+    }
+    rig = Rig(content, router, script)
+    rig.feed.speak(150)
+    rig.feed.until_quiet()
+    rig.feed.speak(190, after=0.7)
+    rig.feed.until_quiet()
+    rig.feed.speak(230, after=0.7)
+    assert rig.heard() == [("relief", "answer"), ("unknown", "not_heard"), ("unknown", "ignore")]
+    assert rig.said()[1] in content.phrases["not_heard"]
+    assert len(rig.said()) == 2
+
+
+def test_speech_after_the_window_has_closed_is_ignored(content: Content, router: Router) -> None:
+    script: dict[float, Transcript | str] = {150: "what causes cramps", 190: "yes"}
+    rig = Rig(content, router, script, DialogSettings(follow_up_seconds=3.0))
+    rig.feed.speak(150)
+    rig.feed.until_quiet(extra=4.0)
+    rig.feed.speak(190)
+    assert rig.heard() == [("causes", "answer"), ("yes", "ignore")]
+
+
+def test_a_wake_phrase_is_needed_outside_the_window(content: Content, router: Router) -> None:
+    script: dict[float, Transcript | str] = {
+        140: "my calf is cramping",
+        180: "hey cramp my calf is cramping",
+        220: "hey cramp",
+    }
+    settings = DialogSettings(wake_phrase="hey cramp", follow_up_seconds=2.0)
+    rig = Rig(content, router, script, settings)
+    rig.feed.speak(140)
+    rig.feed.speak(180)
+    rig.feed.until_quiet(extra=3.0)
+    rig.feed.speak(220)
+    assert rig.heard() == [("relief", "ignore"), ("relief", "answer"), ("unknown", "wake")]
+    assert [e.text for e in rig.speaker.earcons] == ["listening"]
+    assert rig.bedside.attention.in_window(rig.clock.now())
+
+
+def test_it_never_hears_itself(content: Content, router: Router) -> None:
+    """Speech that starts while the assistant is talking is discarded (half-duplex)."""
+    script: dict[float, Transcript | str] = {150: "my calf is cramping", 190: "what causes cramps"}
+    rig = Rig(content, router, script)
+    rig.feed.speak(150, after=0.7)
+    assert rig.speaker.is_speaking()
+    rig.feed.speak(190, after=0.7)  # over the answer
+    rig.feed.until_quiet()
+    assert len(rig.recognizer.heard) == 1
+    rig.feed.speak(190)  # in the gap after it
+    assert rig.heard() == [("relief", "answer"), ("causes", "answer")]
+
+
+def test_a_failing_recogniser_is_reported_and_the_loop_goes_on(content: Content, router: Router) -> None:
+    rig = Rig(content, router, {140: "!raise", 180: "what causes cramps"})
+    rig.feed.speak(140)
+    rig.feed.speak(180)
+    errors = rig.events.of("error")
+    assert len(errors) == 1 and "decoder crashed" in errors[0]["message"]
+    assert rig.heard() == [("causes", "answer")]
+
+
+def test_a_relief_report_goes_into_the_cramp_log(content: Content, router: Router, tmp_path: Path) -> None:
+    with CrampLog(tmp_path / "cramps.sqlite3") as log:
+        rig = Rig(
+            content, router, {150: "my left calf is cramping", 190: "what causes cramps"}, cramp_log=log
+        )
+        rig.feed.speak(150)
+        rig.feed.until_quiet()
+        rig.feed.speak(190)
+        entries = log.entries()
+    assert [(e.body_part, e.side) for e in entries] == [("calf", "left")]
+
+
+def _events_between(rig: Rig, first: int, kind: str) -> list[dict[str, object]]:
+    return [e for e in rig.events.events[first:] if e["event"] == kind]
+
+
+def test_a_stretch_is_started_paused_resumed_and_stopped_by_voice(content: Content, router: Router) -> None:
+    script: dict[float, Transcript | str] = {
+        160: "i've got a cramp in my left calf",
+        120: "yes",
+        140: "pause",
+        180: "resume",
+        200: "stop",
+    }
+    rig = Rig(content, router, script)
+    rig.feed.speak(160)
+    offer = rig.said()[-1]
+    assert "calf" in offer.lower() and "?" in offer
+    rig.feed.until_quiet()
+    rig.feed.speak(120)
+    assert [e["state"] for e in rig.events.of("routine")] == ["started"]
+    rig.feed.until(lambda: bool(rig.events.of("hold")))
+    rig.feed.until_quiet()
+    assert rig.bedside.dialog.routine_active
+    paused_at = len(rig.events.events)
+    rig.feed.speak(140, after=0.7)
+    rig.feed.until_quiet(extra=25.0)  # longer than the whole hold
+    assert _events_between(rig, paused_at, "release") == []
+    assert [e["text"] for e in _events_between(rig, paused_at, "say")] == [SessionPhrases.from_file().paused]
+    resumed_at = len(rig.events.events)
+    rig.feed.speak(180, after=0.7)
+    rig.gap()
+    stopped_at = len(rig.events.events)
+    rig.feed.speak(200, after=0.7)
+    rig.feed.silence(60.0)
+    assert [a for _, a in rig.heard()] == ["answer", "answer", "control", "control", "control"]
+    assert [i for i, _ in rig.heard()] == ["relief", "yes", "pause", "resume", "stop"]
+    assert [e["state"] for e in rig.events.of("routine")] == ["started", "stopped"]
+    assert str(_events_between(rig, resumed_at, "say")[0]["text"]).startswith("Resum")
+    after_stop = rig.events.events[stopped_at:]
+    assert [e["event"] for e in after_stop] == ["heard", "release", "say", "routine"]
+    assert after_stop[1]["completed"] is False
+    assert not rig.bedside.dialog.routine_active
+
+
+def test_during_a_routine_questions_are_ignored_but_red_flags_answered(
+    content: Content, router: Router
+) -> None:
+    script: dict[float, Transcript | str] = {
+        120: "guide me through the calf stretch",
+        160: "what causes cramps",
+        200: "my calf is swollen and hot",
+    }
+    rig = Rig(content, router, script)
+    rig.feed.speak(120)
+    rig.feed.until(lambda: bool(rig.events.of("hold")))
+    rig.feed.until_quiet()
+    rig.feed.speak(160, after=0.7)
+    rig.feed.until_quiet()
+    rig.feed.speak(200, after=0.7)
+    assert rig.heard() == [("stretch", "answer"), ("causes", "ignore"), ("urgent", "answer")]
+    assert [e["state"] for e in rig.events.of("routine")] == ["started", "stopped"]
+    assert rig.events.of("say")[-1]["intent"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "window", "action"),
+    [
+        ("my calf is cramping", False, "answer"),
+        ("stop", False, "ignore"),
+        ("stop", True, "answer"),
+        ("", False, "ignore"),
+    ],
+)
+def test_the_attention_rule(router: Router, text: str, window: bool, action: str) -> None:
+    attention = Attention(None, 8.0)
+    if window:
+        attention.open_window(10.0)
+    transcript = Transcript(text, 0.9, "fake", out_of_domain=not text)
+    match = router.route(text) if text else router.route("zzz")
+    assert attention.decide(transcript, match, 12.0).action == action
+
+
+def test_speech_cut_by_a_routine_cue_is_heard_as_far_as_it_went(content: Content, router: Router) -> None:
+    script: dict[float, Transcript | str] = {120: "guide me through the calf stretch", 200: "stop"}
+    rig = Rig(content, router, script)
+    rig.feed.speak(120)
+    rig.feed.until(lambda: bool(rig.events.of("hold")))
+    rig.feed.until_quiet(extra=0.0)
+    cue = rig.bedside.routines.next_wakeup()
+    assert cue is not None
+    rig.feed.silence(cue - rig.clock.now() - 1.2)
+    rig.feed.speak(200, seconds=2.0, after=0.0)  # still talking when the cue starts
+    rig.feed.silence(3.0)
+    assert rig.heard()[-1] == ("stop", "control")
+    assert [e["state"] for e in rig.events.of("routine")] == ["started", "stopped"]
