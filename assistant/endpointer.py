@@ -19,6 +19,9 @@ after `trailing_silence` without speech, or is cut at `max_seconds` (truncated=T
 (start to last speech frame) is shorter than `min_speech` (a click, a cough, a door) is dropped. Its
 audio runs to the last speech frame plus a 0.3 s tail. Nothing else is done: no decoding while the room
 is quiet, about 5 ms of CPU per second of audio.
+
+`events` reports the audio as it goes (see `endpoint_events`), so speech can be decoded while it is
+spoken; `process` only hands out the utterances.
 """
 
 from __future__ import annotations
@@ -26,10 +29,18 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
 
 import numpy as np
 
+from assistant.band_levels import BAND_COUNT, BandLevels
+from assistant.endpoint_events import (
+    EndpointEvent,
+    SpeechAudio,
+    SpeechDropped,
+    SpeechEnded,
+    SpeechStarted,
+    coalesced,
+)
 from assistant.messages import SAMPLE_RATE, AudioChunk, Utterance
 from assistant.settings import EndpointSettings
 from assistant.wav_file import pcm16_to_float
@@ -49,8 +60,6 @@ MIN_LEVEL_DB = -65.0
 """Frames quieter than this (dB full scale, per band) are never speech."""
 TAIL_SECONDS = 0.3
 """Audio kept after the last speech frame."""
-_FFT = 512
-_BAND_EDGES_HZ = (200, 500, 900, 1400, 2000, 3000, 4500, 7000)
 _BEST_BANDS = 3
 _SINGLE_BAND_PENALTY_DB = 4.0
 """A frame strong in one band only (a fricative, s or f, lives above 4.5 kHz) counts with this much less."""
@@ -70,23 +79,13 @@ _STEADY_EVERY = 4
 _STEADY_JUMP_DB = 6.0
 
 
-def _band_matrix() -> np.ndarray:
-    freqs = np.fft.rfftfreq(_FFT, 1.0 / SAMPLE_RATE)
-    edges = _BAND_EDGES_HZ
-    bands = [(freqs >= low) & (freqs < high) for low, high in pairwise(edges)]
-    return np.array(bands, dtype=np.float64).T  # bins x bands
-
-
 class Endpointer:
     """Feed chunks with `process`; it returns an `Utterance` when one ends, else None."""
 
     def __init__(self, settings: EndpointSettings | None = None) -> None:
         self.settings = settings or EndpointSettings()
-        self._bands = _band_matrix()
-        self._window = np.hanning(FRAME_SAMPLES)
-        # Full-scale sine in one band is about 0 dB.
-        self._scale = 4.0 / (np.sum(self._window) ** 2)
-        self._floor = np.zeros(self._bands.shape[1])
+        self._band_levels = BandLevels(FRAME_SAMPLES)
+        self._floor = np.zeros(BAND_COUNT)
         self._recent: deque[np.ndarray] = deque(maxlen=_STEADY_FRAMES)
         self._pending = np.zeros(0, dtype=np.float32)
         self._time: float | None = None  # seconds at the start of _pending
@@ -102,6 +101,8 @@ class Endpointer:
         self._silent_frames = 0
         self._noise_onset = False
         self._ready: deque[Utterance] = deque()
+        self._events: list[EndpointEvent] = []
+        self._released = 0  # frames of the utterance already handed out as SpeechAudio
         self.frames_seen = 0
 
     @property
@@ -115,6 +116,11 @@ class Endpointer:
         Chunks longer than the trailing silence can complete two utterances; the later one is returned by
         the next call (or by `flush`).
         """
+        self._ready.extend(e.utterance for e in self.events(chunk) if isinstance(e, SpeechEnded))
+        return self._ready.popleft() if self._ready else None
+
+    def events(self, chunk: AudioChunk) -> list[EndpointEvent]:
+        """Adds a chunk; returns what happened in it, in order (audio pieces joined)."""
         if self._time is None:
             self._time = chunk.timestamp
         samples = np.concatenate([self._pending, pcm16_to_float(chunk.audio)])
@@ -123,33 +129,33 @@ class Endpointer:
         if whole:
             frames = samples[: whole * FRAME_SAMPLES].reshape(whole, FRAME_SAMPLES)
             for frame, level in zip(frames, self._band_levels(frames), strict=True):
-                utterance = self._step(frame, level)
-                if utterance is not None:
-                    self._ready.append(utterance)
-        return self._ready.popleft() if self._ready else None
+                self._step(frame, level)
+        return self._take_events()
 
     def flush(self) -> Utterance | None:
         """Ends the stream: returns an utterance not yet handed out, or the one in progress if it has
         enough speech. Call until it returns None."""
+        self._ready.extend(e.utterance for e in self.flush_events() if isinstance(e, SpeechEnded))
+        return self._ready.popleft() if self._ready else None
+
+    def flush_events(self) -> list[EndpointEvent]:
+        """Ends the stream: the utterance in progress ends here (or is dropped if too short)."""
         if self._speaking:
-            utterance = self._finish(truncated=False)
-            if utterance is not None:
-                self._ready.append(utterance)
+            self._finish(truncated=False)
         self._reset_utterance()
         self._run = 0
         self._ring.clear()
-        return self._ready.popleft() if self._ready else None
+        return self._take_events()
 
-    def _band_levels(self, frames: np.ndarray) -> np.ndarray:
-        spectrum = np.fft.rfft(frames * self._window, n=_FFT, axis=1)
-        power = (spectrum.real**2 + spectrum.imag**2) @ self._bands * self._scale
-        return 10.0 * np.log10(power + 1e-12)
+    def _take_events(self) -> list[EndpointEvent]:
+        events, self._events = coalesced(self._events), []
+        return events
 
     def _now(self) -> float:
         assert self._time is not None
         return self._time + self.frames_seen * FRAME_SECONDS
 
-    def _step(self, frame: np.ndarray, level: np.ndarray) -> Utterance | None:
+    def _step(self, frame: np.ndarray, level: np.ndarray) -> None:
         frame_start = self._now()
         self.frames_seen += 1
         if self.frames_seen <= _WARMUP_FRAMES:
@@ -170,9 +176,11 @@ class Endpointer:
         self._adapt_floor(level, is_speech)
         if self._speaking and self._noise_onset:
             _LOGGER.debug("dropped the start at %.2f s: steady noise came on", self._start)
+            self._events.append(SpeechDropped("steady noise came on"))
             self._reset_utterance()
         if self._speaking:
-            return self._continue(frame, frame_start, is_speech)
+            self._continue(frame, frame_start, is_speech)
+            return
         self._ring.append((frame, best if audible else 0.0))
         self._run = self._run + 1 if is_speech else 0
         if self._run >= START_FRAMES:
@@ -187,7 +195,8 @@ class Endpointer:
             self._noise_onset = False
             self._ring.clear()
             self._run = 0
-        return None
+            self._events.append(SpeechStarted(self._start))
+            self._release(len(self._frames))
 
     def _onset_frames(self) -> int:
         """Frames from the onset of speech to now: the start run plus weaker frames just before it (a
@@ -205,7 +214,7 @@ class Endpointer:
                     break
         return onset
 
-    def _continue(self, frame: np.ndarray, frame_start: float, is_speech: bool) -> Utterance | None:
+    def _continue(self, frame: np.ndarray, frame_start: float, is_speech: bool) -> None:
         self._frames.append(frame)
         if is_speech:
             self._speech_frames += 1
@@ -213,15 +222,25 @@ class Endpointer:
             self._last_speech_end = frame_start + FRAME_SECONDS
         else:
             self._silent_frames += 1
-        utterance: Utterance | None = None
         if self._silent_frames * FRAME_SECONDS >= self.settings.trailing_silence - 1e-9:
-            utterance = self._finish(truncated=False)
+            self._finish(truncated=False)
         elif self._now() - self._start >= self.settings.max_seconds:
-            utterance = self._finish(truncated=True)
+            self._finish(truncated=True)
         else:
-            return None
+            self._release(self._kept_frames(truncated=False))
+            return
         self._reset_utterance()
-        return utterance
+
+    def _kept_frames(self, truncated: bool) -> int:
+        """How many of the utterance's frames it keeps if it ends now."""
+        keep_until = self._now() if truncated else min(self._now(), self._last_speech_end + TAIL_SECONDS)
+        return round((keep_until - self._audio_start) / FRAME_SECONDS)
+
+    def _release(self, upto: int) -> None:
+        """Hands out the utterance's frames up to `upto` not handed out yet."""
+        if upto > self._released:
+            self._events.append(SpeechAudio(_pcm(self._frames[self._released : upto])))
+            self._released = upto
 
     def _adapt_floor(self, level: np.ndarray, is_speech: bool) -> None:
         self._recent.append(level)
@@ -241,18 +260,19 @@ class Endpointer:
                     self._noise_onset = True
                 self._floor = np.maximum(self._floor, mean - 1.0)
 
-    def _finish(self, truncated: bool) -> Utterance | None:
+    def _finish(self, truncated: bool) -> None:
         speech_seconds = self._last_speech_end - self._start
         if speech_seconds < self.settings.min_speech and not truncated:
             _LOGGER.debug("dropped a %.2f s burst at %.2f s", speech_seconds, self._start)
-            return None
-        keep_until = self._now() if truncated else min(self._now(), self._last_speech_end + TAIL_SECONDS)
-        keep = round((keep_until - self._audio_start) / FRAME_SECONDS)
-        audio = np.concatenate(self._frames[:keep])
-        pcm = np.clip(np.rint(audio * 32768.0), -32768, 32767).astype("<i2").tobytes()
+            self._events.append(SpeechDropped("too short"))
+            return
+        keep = self._kept_frames(truncated)
+        self._release(keep)
+        pcm = _pcm(self._frames[:keep])
         end = self._now() if truncated else self._last_speech_end
         _LOGGER.debug("utterance %.2f-%.2f s%s", self._start, end, " (truncated)" if truncated else "")
-        return Utterance(pcm, start=self._start, end=end, ended_at=self._now(), truncated=truncated)
+        utterance = Utterance(pcm, start=self._start, end=end, ended_at=self._now(), truncated=truncated)
+        self._events.append(SpeechEnded(utterance))
 
     def _reset_utterance(self) -> None:
         self._speaking = False
@@ -260,6 +280,12 @@ class Endpointer:
         self._speech_frames = 0
         self._silent_frames = 0
         self._noise_onset = False
+        self._released = 0
+
+
+def _pcm(frames: list[np.ndarray]) -> bytes:
+    audio = np.concatenate(frames)
+    return np.clip(np.rint(audio * 32768.0), -32768, 32767).astype("<i2").tobytes()
 
 
 def utterances(chunks: Iterable[AudioChunk], settings: EndpointSettings | None = None) -> Iterator[Utterance]:
