@@ -26,6 +26,56 @@ class Recognizer(Protocol):
         ...
 
 
+class RecognitionStream(Protocol):
+    """One utterance being recognised while it is spoken."""
+
+    def accept(self, pcm: bytes) -> None:
+        """The next piece of the utterance (16 kHz mono s16le; any length, odd bytes carried over)."""
+        ...
+
+    def finish(self) -> Transcript:
+        """The utterance is over: what was said (the same as `transcribe` of all the pieces joined)."""
+        ...
+
+    def cancel(self) -> None:
+        """The utterance is discarded; nothing more is decoded."""
+        ...
+
+
+class StreamingRecognizer(Recognizer, Protocol):
+    """A recogniser that can also decode an utterance as it arrives (one stream at a time: starting a
+    stream cancels one still open)."""
+
+    def start(self) -> RecognitionStream: ...
+
+
+class BufferedStream:
+    """The stream of a recogniser that cannot stream: it keeps the audio and transcribes it at the end."""
+
+    def __init__(self, recognizer: Recognizer) -> None:
+        self.recognizer = recognizer
+        self._pieces: list[bytes] = []
+
+    def accept(self, pcm: bytes) -> None:
+        self._pieces.append(pcm)
+
+    def finish(self) -> Transcript:
+        audio, self._pieces = b"".join(self._pieces), []
+        return self.recognizer.transcribe(audio)
+
+    def cancel(self) -> None:
+        self._pieces = []
+
+
+def start_stream(recognizer: Recognizer) -> RecognitionStream:
+    """A streaming session on the recogniser: its own when it has one, else a `BufferedStream`."""
+    start = getattr(recognizer, "start", None)
+    if callable(start):
+        stream: RecognitionStream = start()
+        return stream
+    return BufferedStream(recognizer)
+
+
 def create_recognizer(settings: RecognizerSettings, sentences: Sequence[str]) -> Recognizer:
     """The engine the settings ask for, restricted to the sentences.
 

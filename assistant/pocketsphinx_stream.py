@@ -1,0 +1,139 @@
+"""Decoding one utterance with pocketsphinx while it is spoken, and reading the decoder's verdict.
+
+The decoder object comes from `engine_pocketsphinx` (the only module that imports pocketsphinx).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assistant.domain_lm import is_garbage
+from assistant.errors import ModelError
+from assistant.messages import Transcript
+
+if TYPE_CHECKING:
+    from assistant.engine_pocketsphinx import PocketsphinxRecognizer
+
+UNKNOWN_WORD = "[unk]"
+BLOCK_BYTES = 1600
+"""PCM fed to the decoder per call: 50 ms; at most this much is left to decode when an utterance ends."""
+_NON_WORDS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"})
+
+
+class PocketsphinxStream:
+    """One utterance, cut into fixed blocks of `BLOCK_BYTES` as it arrives and dithered block by block with
+    one seeded generator, so however the audio is cut into pieces the result equals `transcribe` of the
+    whole. With `tuning.live` each block is decoded at once; otherwise the blocks are decoded as one
+    utterance (batch cepstral mean) when it finishes."""
+
+    def __init__(self, owner: PocketsphinxRecognizer) -> None:
+        self._owner = owner
+        self._decoder: Any = owner.decoder
+        self._dither = owner.tuning.dither
+        self._noise = np.random.default_rng(0)
+        self._live = owner.tuning.live
+        self._held: list[bytes] = []
+        self._buffer = bytearray()
+        self._fed = 0
+        self._open = True
+        self._decoder.start_utt()
+
+    def accept(self, pcm: bytes) -> None:
+        if not self._open:
+            raise ModelError("this recognition stream is closed")
+        self._buffer += pcm
+        whole = len(self._buffer) // BLOCK_BYTES * BLOCK_BYTES
+        for offset in range(0, whole, BLOCK_BYTES):
+            self._feed(self._dithered(bytes(self._buffer[offset : offset + BLOCK_BYTES])))
+        del self._buffer[:whole]
+
+    def finish(self) -> Transcript:
+        return self._owner.verdict(self.finish_decoded())
+
+    def finish_decoded(self) -> Decoded:
+        if not self._open:
+            raise ModelError("this recognition stream is closed")
+        self._feed(self._dithered(bytes(self._buffer[: len(self._buffer) // 2 * 2])))
+        if not self._live and self._held:
+            self._process(b"".join(self._held), full_utt=True)
+        self._close()
+        if not self._fed:
+            return Decoded((), 0.0, 0.0, 0.0, 0.0)
+        return _decoded(self._decoder)
+
+    def cancel(self) -> None:
+        if self._open:
+            self._close()
+
+    def _feed(self, block: bytes) -> None:
+        """Decodes the block now (live), or keeps it for one whole-utterance decode at the end."""
+        if not block:
+            return
+        self._fed += len(block)
+        if self._live:
+            self._process(block, full_utt=False)
+        else:
+            self._held.append(block)
+
+    def _process(self, audio: bytes, full_utt: bool) -> None:
+        try:
+            self._decoder.process_raw(audio, no_search=False, full_utt=full_utt)
+        except BaseException:
+            self._close()
+            raise
+
+    def _close(self) -> None:
+        self._open = False
+        self._buffer.clear()
+        self._held = []
+        self._decoder.end_utt()
+        self._owner.stream_closed(self)
+
+    def _dithered(self, block: bytes) -> bytes:
+        """The block with a little seeded Gaussian noise (the same noise for the same audio)."""
+        if self._dither <= 0:
+            return block
+        samples = np.frombuffer(block, dtype=np.int16).astype(np.float32)
+        samples += self._noise.normal(0.0, self._dither, len(samples)).astype(np.float32)
+        return np.clip(samples, -32768, 32767).astype(np.int16).tobytes()
+
+
+def _decoded(decoder: Any) -> Decoded:
+    """The decoder's verdict on the utterance it just ended."""
+    hypothesis = decoder.hyp()
+    scored = [s for s in decoder.seg() if s.word not in _NON_WORDS or s.word == "</s>"]
+    segments = [s for s in scored if s.word != "</s>"]
+    fit = sum(s.lback >= 2 for s in scored) / len(scored) if segments else 0.0
+    words = tuple(UNKNOWN_WORD if is_garbage(s.word) else _base_word(s.word) for s in segments)
+    posterior = min(1.0, max(0.0, float(hypothesis.prob))) if hypothesis is not None else 0.0
+    speech_frames = sum(s.end_frame - s.start_frame + 1 for s in segments)
+    garbage_frames = sum(s.end_frame - s.start_frame + 1 for s in segments if is_garbage(s.word))
+    garbage = garbage_frames / speech_frames if speech_frames else 0.0
+    spoken = [min(1.0, max(0.0, float(s.prob))) for s in segments if not is_garbage(s.word)]
+    confidence = sum(spoken) / len(spoken) if spoken else 0.0
+    return Decoded(words, posterior, confidence, garbage, fit)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What one decode produced."""
+
+    words: tuple[str, ...]
+    """The words, garbage as "[unk]"."""
+    posterior: float
+    """The lattice posterior of the best path, 0..1."""
+    confidence: float
+    """The mean lattice posterior of the domain words, 0..1: comparable across utterance lengths."""
+    garbage: float
+    """The share of speech frames decoded as garbage."""
+    fit: float
+    """The share of words (and the sentence end) the language model scored with a bigram or trigram
+    rather than backing off to a unigram: how much the word sequence looks like a domain sentence."""
+
+
+def _base_word(word: str) -> str:
+    """ "a(2)" -> "a": alternate pronunciations are the same word."""
+    return word.split("(", 1)[0]
