@@ -2,7 +2,9 @@
 
 `feed(chunk)` for every chunk from the microphone (or a WAV standing in for it), `tick()` whenever there
 is no audio (the microphone is gone) so routine timers keep running, `finish()` at the end of a file.
-Chunks go to the endpointer; each utterance is recognised, checked against the rule in `attention`,
+Chunks go to the endpointer; speech is fed to a recognition stream as it arrives (nothing is decoded in
+silence), so when the end is detected only the stream's last words remain to decode. A dropped burst
+cancels its stream. Each utterance is recognised, checked against the rule in `attention`,
 answered through the dialog, and either spoken, or started as a routine, or routed to the running
 routine as a control (no wake phrase during a routine).
 
@@ -23,10 +25,12 @@ from typing import Protocol
 from assistant.attention import Attention, Verdict, believed
 from assistant.cramp_log import CrampLog
 from assistant.dialog import Dialog
+from assistant.endpoint_events import EndpointEvent, SpeechAudio, SpeechEnded, SpeechStarted
 from assistant.endpointer import Endpointer
 from assistant.intents.controls import ROUTINE_CONTROLS
 from assistant.loop_events import Event, EventSink
 from assistant.messages import AudioChunk, IntentMatch, Reply, Transcript, Utterance
+from assistant.recognizer import RecognitionStream, start_stream
 from assistant.router import UNKNOWN
 from assistant.routine_host import RoutineHost
 from assistant.settings import EndpointSettings
@@ -39,7 +43,8 @@ speaker's own ring-down)."""
 
 
 class Recognizer(Protocol):
-    """Turns one utterance (16 kHz mono s16le PCM) into a Transcript."""
+    """Turns one utterance (16 kHz mono s16le PCM) into a Transcript; one with `start()` (see
+    `recognizer.StreamingRecognizer`) decodes it while it is spoken."""
 
     def transcribe(self, pcm: bytes) -> Transcript: ...
 
@@ -85,6 +90,7 @@ class Bedside:
         self.origin = routines.origin
         self._listen_from = float("-inf")
         self._muted = False
+        self._stream: RecognitionStream | None = None
         self.utterances = 0
 
     # --- driving -------------------------------------------------------------------------------
@@ -107,19 +113,49 @@ class Bedside:
                 self._muted = True
                 # Speech already under way when the assistant began (a control said just before a
                 # routine cue) is heard as far as it went; nothing after this point is listened to.
-                while (utterance := self.endpointer.flush()) is not None:
-                    self.hear(utterance)
+                self._follow(self.endpointer.flush_events())
             return
         self._muted = False
-        utterance = self.endpointer.process(chunk)
-        if utterance is not None:
-            self.hear(utterance)
+        self._follow(self.endpointer.events(chunk))
+
+    def _follow(self, events: list[EndpointEvent]) -> None:
+        """Feeds speech to a recognition stream as the endpointer hands it out."""
+        for event in events:
+            if isinstance(event, SpeechStarted):
+                self._close_stream()
+                self._stream = self._open_stream()
+            elif isinstance(event, SpeechAudio):
+                if self._stream is not None:
+                    try:
+                        self._stream.accept(event.pcm)
+                    except Exception as err:  # decoded from the whole utterance at its end instead
+                        _LOGGER.warning("streaming recognition failed: %s", err)
+                        self._close_stream()
+            elif isinstance(event, SpeechEnded):
+                stream, self._stream = self._stream, None
+                self.hear(event.utterance, stream)
+            else:
+                self._close_stream()
+
+    def _open_stream(self) -> RecognitionStream | None:
+        try:
+            return start_stream(self.recognizer)
+        except Exception as err:
+            _LOGGER.warning("cannot start streaming recognition: %s", err)
+            return None
+
+    def _close_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.cancel()
+            except Exception as err:
+                _LOGGER.warning("cancelling a recognition stream failed: %s", err)
 
     def finish(self, stopping: Callable[[], bool] = lambda: False) -> None:
         """The input ended: hear what is left, let a running routine play out, wait for silence; each
         wait ends early once `stopping()` is true."""
-        while (utterance := self.endpointer.flush()) is not None:
-            self.hear(utterance)
+        self._follow(self.endpointer.flush_events())
         while self.routines.active and not stopping():
             wakeup = self.routines.next_wakeup()
             if wakeup is None:  # paused with nobody left to resume it
@@ -132,13 +168,17 @@ class Bedside:
 
     # --- one utterance ---------------------------------------------------------------------------
 
-    def hear(self, utterance: Utterance) -> None:
-        """Recognise, decide, and act on one utterance; a failure is reported and the loop goes on."""
+    def hear(self, utterance: Utterance, stream: RecognitionStream | None = None) -> None:
+        """Recognise (finish the stream fed while it was spoken, else decode the audio), decide, and act
+        on one utterance; a failure is reported and the loop goes on."""
         self.utterances += 1
         detected = time.perf_counter()
         try:
             began = time.perf_counter()
-            transcript = self.recognizer.transcribe(utterance.audio)
+            if stream is not None:
+                transcript = stream.finish()
+            else:
+                transcript = self.recognizer.transcribe(utterance.audio)
             recognised = time.perf_counter()
         except Exception as err:  # any engine failure on one utterance must not end the loop
             _LOGGER.warning("recognition failed: %s", err, exc_info=_LOGGER.isEnabledFor(logging.DEBUG))

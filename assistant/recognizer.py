@@ -26,6 +26,12 @@ class Recognizer(Protocol):
         ...
 
 
+class Transcriber(Protocol):
+    """Anything with `transcribe` (a recogniser, or a test's fake)."""
+
+    def transcribe(self, audio: bytes) -> Transcript: ...
+
+
 class RecognitionStream(Protocol):
     """One utterance being recognised while it is spoken."""
 
@@ -52,7 +58,7 @@ class StreamingRecognizer(Recognizer, Protocol):
 class BufferedStream:
     """The stream of a recogniser that cannot stream: it keeps the audio and transcribes it at the end."""
 
-    def __init__(self, recognizer: Recognizer) -> None:
+    def __init__(self, recognizer: Transcriber) -> None:
         self.recognizer = recognizer
         self._pieces: list[bytes] = []
 
@@ -67,7 +73,7 @@ class BufferedStream:
         self._pieces = []
 
 
-def start_stream(recognizer: Recognizer) -> RecognitionStream:
+def start_stream(recognizer: Transcriber) -> RecognitionStream:
     """A streaming session on the recogniser: its own when it has one, else a `BufferedStream`."""
     start = getattr(recognizer, "start", None)
     if callable(start):
