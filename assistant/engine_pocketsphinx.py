@@ -50,9 +50,11 @@ class PocketsphinxTuning:
     """Gaussians scored per codebook: more is slower and a little more accurate on synthetic voices."""
     lw: float = 6.5
     live: bool = False
-    """Decode while speech arrives (`PocketsphinxStream`). Off by default: the model's batch cepstral
-    mean needs the whole utterance; live decoding starts from the previous utterances' mean, and from a
-    cold start misheard 4 of the committed fixtures (see the streaming report)."""
+    """Decode while speech arrives (`PocketsphinxStream`). The model's batch cepstral mean needs a whole
+    utterance, so even when live the first utterance is decoded whole when it ends, which sets the mean
+    the decoder then updates after each utterance, and later ones are decoded as they arrive. Off by
+    default: live decoding cut end-of-speech latency but misheard 3 of the committed fixtures the batch
+    mean gets right, and answered one radio utterance (see the streaming report)."""
     garbage_mass: float = 0.6
     """Unigram probability shared by the garbage phone words."""
     min_confidence: float = 0.3
@@ -98,6 +100,8 @@ class PocketsphinxRecognizer:
         except (RuntimeError, ValueError) as err:
             raise ModelError(f"pocketsphinx could not load its model ({err}): {INSTALL_HINT}") from err
         self._open: PocketsphinxStream | None = None
+        self.warm = False
+        """True once an utterance was decoded whole: the decoder has a cepstral mean from speech."""
 
     def start(self) -> PocketsphinxStream:
         """A stream that decodes an utterance while it is spoken (cancels one still open)."""

@@ -26,15 +26,15 @@ _NON_WORDS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"})
 class PocketsphinxStream:
     """One utterance, cut into fixed blocks of `BLOCK_BYTES` as it arrives and dithered block by block with
     one seeded generator, so however the audio is cut into pieces the result equals `transcribe` of the
-    whole. With `tuning.live` each block is decoded at once; otherwise the blocks are decoded as one
-    utterance (batch cepstral mean) when it finishes."""
+    whole. With `tuning.live` each block is decoded at once, once the recogniser is warm; otherwise the
+    blocks are decoded as one utterance (with its own cepstral mean) when it finishes, which warms it."""
 
     def __init__(self, owner: PocketsphinxRecognizer) -> None:
         self._owner = owner
         self._decoder: Any = owner.decoder
         self._dither = owner.tuning.dither
         self._noise = np.random.default_rng(0)
-        self._live = owner.tuning.live
+        self._live = owner.tuning.live and owner.warm
         self._held: list[bytes] = []
         self._buffer = bytearray()
         self._fed = 0
@@ -59,6 +59,7 @@ class PocketsphinxStream:
         self._feed(self._dithered(bytes(self._buffer[: len(self._buffer) // 2 * 2])))
         if not self._live and self._held:
             self._process(b"".join(self._held), full_utt=True)
+            self._owner.warm = True
         self._close()
         if not self._fed:
             return Decoded((), 0.0, 0.0, 0.0, 0.0)
