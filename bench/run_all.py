@@ -47,22 +47,32 @@ def run_all(only: set[str] | None = None) -> list[tuple[str, dict[str, str]]]:
     return results
 
 
-def markdown(results: list[tuple[str, dict[str, str]]]) -> str:
-    machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
-    lines = [START, f"_Measured by `make bench` on {time.strftime('%Y-%m-%d')} ({machine})._", ""]
-    for title, figures in results:
-        lines += [f"**{title}**", "", "| figure | value |", "| --- | --- |"]
-        lines += [f"| {name} | {str(value).replace('|', '/')} |" for name, value in figures.items()]
-        lines.append("")
-    lines.append(END)
-    return "\n".join(lines)
+def section(title: str, figures: dict[str, str]) -> str:
+    lines = [f"**{title}**", "", "| figure | value |", "| --- | --- |"]
+    lines += [f"| {name} | {str(value).replace('|', '/')} |" for name, value in figures.items()]
+    return "\n".join(lines) + "\n"
 
 
-def write_readme(readme: Path, block: str) -> None:
+def write_readme(readme: Path, results: list[tuple[str, dict[str, str]]]) -> None:
+    """Put each benchmark's table into the README's figures block, replacing that benchmark's old table
+    (a partial run with --only leaves the other tables as they were)."""
     text = readme.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text)
+    pattern = re.compile(re.escape(START) + "\n(.*?)" + re.escape(END), re.S)
+    found = pattern.search(text)
+    tables: dict[str, str] = {}
+    if found:
+        for chunk in re.split(r"(?m)^(?=\*\*)", found.group(1)):
+            heading = re.match(r"\*\*(.+?)\*\*", chunk)
+            if heading:
+                tables[heading.group(1)] = chunk.rstrip() + "\n"
+    for title, figures in results:
+        tables[title] = section(title, figures)
+    order = [title for title, _ in BENCHMARKS] + [t for t in tables if t not in dict(BENCHMARKS)]
+    machine = f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
+    stamp = f"_Measured by `make bench` on {time.strftime('%Y-%m-%d')} ({machine})._\n"
+    block = START + "\n" + stamp + "\n" + "\n".join(tables[t] for t in order if t in tables) + END
+    if found:
+        text = text[: found.start()] + block + text[found.end() :]
     else:
         text = text.rstrip() + "\n\n## Measured figures\n\n" + block + "\n"
     readme.write_text(text, encoding="utf-8")
@@ -75,7 +85,7 @@ def main() -> int:
     args = parser.parse_args()
     results = run_all(set(args.only) if args.only else None)
     if args.readme:
-        write_readme(args.readme, markdown(results))
+        write_readme(args.readme, results)
         print(f"figures written to {args.readme}")
     return 0
 
