@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from assistant.content import content_dir
 from assistant.domain_lm import (
     DomainModel,
     build_domain_model,
@@ -147,11 +148,17 @@ class PocketsphinxRecognizer:
             self._open = None
 
 
+SUPPLEMENT = "pronunciations.dict"
+"""Pronunciations in content/ for domain words that cmudict lacks."""
+
+
 def domain_model_files(
     sentences: Sequence[str], models_dir: Path, cmudict: Path, tuning: PocketsphinxTuning
 ) -> tuple[Path, Path]:
     """The cached (language model, dictionary) files for these sentences, built when missing."""
-    key = sentences_hash(sentences, tuning.cache_key())
+    supplement = content_dir() / SUPPLEMENT
+    extra = supplement.read_text(encoding="utf-8") if supplement.is_file() else ""
+    key = sentences_hash(sentences, tuning.cache_key() + extra)
     folder = _writable(models_dir)
     lm_path = folder / f"pocketsphinx-domain-{key}.lm"
     dict_path = folder / f"pocketsphinx-domain-{key}.dic"
@@ -159,9 +166,11 @@ def domain_model_files(
         _LOGGER.debug("using cached domain model %s", lm_path)
         return lm_path, dict_path
     words = {w for s in sentences for w in words_of(s)}
-    model: DomainModel = build_domain_model(
-        sentences, read_pronunciations(cmudict, words), ARPABET, tuning.garbage_mass
-    )
+    pronunciations = read_pronunciations(cmudict, words)
+    if supplement.is_file():
+        for word, phones in read_pronunciations(supplement, words).items():
+            pronunciations.setdefault(word, phones)
+    model: DomainModel = build_domain_model(sentences, pronunciations, ARPABET, tuning.garbage_mass)
     _LOGGER.info("built domain model: %d words, %s", len(model.vocabulary), lm_path)
     _write_atomically(dict_path, model.dictionary)
     _write_atomically(lm_path, model.arpa)

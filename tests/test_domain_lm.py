@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,14 @@ def test_hash_ignores_order_case_and_duplicates_but_not_content() -> None:
     assert sentences_hash([s.upper() for s in reversed(SENTENCES)] + [SENTENCES[0]]) == key
     assert sentences_hash([*SENTENCES, "pause"]) != key
     assert sentences_hash(SENTENCES, "g0.5") != key
+
+
+def test_content_pronunciations_fill_cmudict_gaps(tmp_path: Path) -> None:
+    from assistant.engine_pocketsphinx import PocketsphinxTuning, domain_model_files
+    from assistant.engine_pocketsphinx import _import_pocketsphinx as load
+
+    cmudict = Path(load().get_model_path()) / "en-us" / "cmudict-en-us.dict"
+    sentences = ["walk me through towel scrunches", "can sciatica cause cramps", "should i see a gp"]
+    _, dictionary = domain_model_files(sentences, tmp_path, cmudict, PocketsphinxTuning())
+    words = {line.split()[0] for line in dictionary.read_text().splitlines()}
+    assert {"scrunches", "sciatica", "gp", "towel", "walk"} <= words
