@@ -19,23 +19,25 @@ from assistant.content_intents import example_files, load_intents
 from assistant.content_types import OUT_OF_SCOPE, MaskedSentence, Response, Sentence, Source
 from assistant.errors import ContentError
 from assistant.normalise import Normaliser
-from assistant.settings import project_root
+from assistant.settings import CONTENT_ENV, content_dir
 from assistant.slots import SlotMasker, slot_placeholder
 
-__all__ = ["OUT_OF_SCOPE", "Content", "MaskedSentence", "Response", "Sentence", "Source", "load_content"]
+__all__ = [
+    "CONTENT_ENV",
+    "OUT_OF_SCOPE",
+    "Content",
+    "MaskedSentence",
+    "Response",
+    "Sentence",
+    "Source",
+    "content_dir",
+    "load_content",
+]
 
 _LOGGER = logging.getLogger(__name__)
 
 SENTENCES_PER_TEMPLATE = 60
 """How many expansions of each template go into `Content.sentences` (the recognisers' domain)."""
-
-CONTENT_ENV = "CRAMP_ASSISTANT_CONTENT"
-"""Environment variable naming another content folder (for testing edited content)."""
-
-
-def content_dir() -> Path:
-    override = os.environ.get(CONTENT_ENV)
-    return Path(override) if override else project_root() / "content"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.errors import AssistantError, ContentError
 from assistant.session_phrases import check_template
-from assistant.settings import project_root
+from assistant.settings import content_dir
 
 SIDES = ("left", "right")
 
@@ -19,7 +19,7 @@ class ExerciseChoiceError(AssistantError):
 
 
 def default_exercises_path() -> Path:
-    return project_root() / "content" / "exercises.toml"
+    return content_dir() / "exercises.toml"
 
 
 @dataclass(frozen=True)

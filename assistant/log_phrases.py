@@ -10,7 +10,7 @@ from typing import Any
 from assistant.content_files import check_placeholders
 from assistant.cramp_log import BAND_HOURS, CrampSummary, PlaceCount
 from assistant.errors import ContentError
-from assistant.settings import project_root
+from assistant.settings import content_dir
 
 # Each template and the placeholders it may use.
 _TEMPLATES: dict[str, dict[str, set[str]]] = {
@@ -47,7 +47,7 @@ _TEMPLATES: dict[str, dict[str, set[str]]] = {
 
 
 def default_path() -> Path:
-    return project_root() / "content" / "log_phrases.toml"
+    return content_dir() / "log_phrases.toml"
 
 
 @dataclass(frozen=True)

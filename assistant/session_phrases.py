@@ -9,13 +9,13 @@ from typing import Any
 
 from assistant.content_files import check_placeholders
 from assistant.errors import ContentError
-from assistant.settings import project_root
+from assistant.settings import content_dir
 
 _ALLOWED_FIELDS = {"name", "count", "seconds", "n", "side", "limb", "direction"}
 
 
 def default_phrases_path() -> Path:
-    return project_root() / "content" / "session_phrases.toml"
+    return content_dir() / "session_phrases.toml"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ The TOML loader lives in `settings_file.py`; this module only defines the shapes
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,16 @@ from pathlib import Path
 def project_root() -> Path:
     """The folder holding content/ and models/ (the repository, for an editable install)."""
     return Path(__file__).resolve().parent.parent
+
+
+CONTENT_ENV = "CRAMP_ASSISTANT_CONTENT"
+"""Environment variable naming another content folder (for testing edited content)."""
+
+
+def content_dir() -> Path:
+    """The content folder: $CRAMP_ASSISTANT_CONTENT, else content/ in the project."""
+    override = os.environ.get(CONTENT_ENV)
+    return Path(override) if override else project_root() / "content"
 
 
 @dataclass(frozen=True)
