@@ -3,8 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# What the assistant needs at run time: espeak-ng (pyttsx3's voice) and PortAudio (sounddevice).
-APT_RUNTIME := espeak-ng libportaudio2
+# What the assistant needs at run time: venv support, espeak-ng (pyttsx3's voice), PortAudio (sounddevice).
+APT_RUNTIME := python3-venv espeak-ng libportaudio2
 # What the benchmarks need to make spoken test sets: more voices, sox for noise, real recordings.
 APT_BENCH := flite festival festvox-kallpc16k sox pocketsphinx-testdata
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
