@@ -183,39 +183,23 @@ def _write_cache(digest: str, content: Content) -> None:
 
 
 def _load_content(directory: Path) -> Content:
+    intents_path = directory / "intents.toml"
+    intents_data = read_toml(intents_path)
     normaliser = Normaliser.from_dict(read_toml(directory / "normalise.toml"))
     sources = load_sources(directory / "sources.toml")
-    lists, slot_names, oos_lists, masker, masked = load_intents(directory / "intents.toml", normaliser)
-    router_table = table(read_toml(directory / "intents.toml"), "router", "", directory / "intents.toml")
-    anchors = strings(router_table.get("anchors"), "router.anchors", directory / "intents.toml")
-    slotless = strings(router_table.get("slotless"), "router.slotless", directory / "intents.toml")
-    ex_intents = strings(
-        router_table.get("exercise_intents"), "router.exercise_intents", directory / "intents.toml"
-    )
-    red_flags = load_red_flags(directory / "intents.toml", normaliser)
-    anywhere = table(read_toml(directory / "intents.toml"), "red_flags", "", directory / "intents.toml")
-    flags_anywhere = strings(anywhere.get("anywhere", []), "red_flags.anywhere", directory, allow_empty=True)
+    lists, slot_names, oos_lists, masker, masked = load_intents(intents_path, intents_data, normaliser)
+    router_table = table(intents_data, "router", "", intents_path)
+    anchors = strings(router_table.get("anchors"), "router.anchors", intents_path)
+    slotless = strings(router_table.get("slotless"), "router.slotless", intents_path)
+    ex_intents = strings(router_table.get("exercise_intents"), "router.exercise_intents", intents_path)
+    red_flags, flags_anywhere = load_red_flags(intents_path, intents_data, normaliser)
     responses, phrases, names, body_ex = load_responses(
         directory / "responses.toml", sources, lists, {topic for topic, _ in red_flags}
     )
-    intents = {m.intent for m in masked}
-    for intent in intents - {
-        OUT_OF_SCOPE,
-        "next",
-        "repeat",
-        "pause",
-        "resume",
-        "stop",
-        "yes",
-        "no",
-        "time_left",
-        "extend",
-        "other_side",
-        "relief",
-        "followup",
-    }:
-        if (intent, "default") not in responses and not any(k[0] == intent for k in responses):
-            raise ContentError(str(directory / "responses.toml"), f"responses.{intent}", "missing")
+    answered = {intent for intent, _ in responses}
+    # Controls are answered by the dialog's phrases and fragments are resolved to another intent.
+    for intent in {m.intent for m in masked} - set(slotless) - {OUT_OF_SCOPE, "followup"} - answered:
+        raise ContentError(str(directory / "responses.toml"), f"responses.{intent}", "missing")
     return Content(
         directory,
         normaliser,

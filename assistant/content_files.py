@@ -42,14 +42,18 @@ def strings(value: Any, key: str, path: Path, allow_empty: bool = False) -> tupl
     return tuple(value)
 
 
-def load_red_flags(path: Path, normalise: Normaliser) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    flags_table = table(read_toml(path), "red_flags", "", path)
+def load_red_flags(
+    path: Path, data: Mapping[str, Any], normalise: Normaliser
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+    """(topic, normalised phrases) in the order they are checked, and the topics that count anywhere."""
+    flags_table = table(data, "red_flags", "", path)
     order = strings(flags_table.get("order"), "red_flags.order", path)
     flags = []
     for topic in order:
         phrases = strings(flags_table.get(topic), f"red_flags.{topic}", path)
         flags.append((topic, tuple(normalise(p) for p in phrases)))
-    return tuple(flags)
+    anywhere = strings(flags_table.get("anywhere", []), "red_flags.anywhere", path, allow_empty=True)
+    return tuple(flags), anywhere
 
 
 def load_sources(path: Path) -> dict[str, Source]:

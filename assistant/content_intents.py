@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from assistant.content_files import read_toml, strings, table
+from assistant.content_files import strings, table
 from assistant.content_types import OUT_OF_SCOPE, MaskedSentence
 from assistant.errors import ContentError
 from assistant.normalise import Normaliser
@@ -14,7 +15,7 @@ from assistant.templates import SlotRef, TemplateError, expand, parse
 
 
 def load_intents(
-    path: Path, normalise: Normaliser
+    path: Path, data: Mapping[str, Any], normalise: Normaliser
 ) -> tuple[
     dict[str, dict[str, tuple[str, ...]]],
     tuple[str, ...],
@@ -22,7 +23,6 @@ def load_intents(
     SlotMasker,
     tuple[MaskedSentence, ...],
 ]:
-    data = read_toml(path)
     lists: dict[str, dict[str, tuple[str, ...]]] = {}
     for name, values in table(data, "lists", "", path).items():
         if not isinstance(values, dict) or not values:
