@@ -10,6 +10,9 @@ import hashlib
 import logging
 import os
 import pickle
+import random
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +21,7 @@ from assistant.content_files import load_red_flags, load_responses, load_sources
 from assistant.content_intents import example_files, load_intents
 from assistant.content_types import OUT_OF_SCOPE, MaskedSentence, Response, Sentence, Source
 from assistant.errors import ContentError
+from assistant.linear_model import LinearModel, train
 from assistant.normalise import Normaliser
 from assistant.settings import CONTENT_ENV, content_dir
 from assistant.slots import SlotMasker, slot_placeholder
@@ -38,6 +42,8 @@ _LOGGER = logging.getLogger(__name__)
 
 SENTENCES_PER_TEMPLATE = 60
 """How many expansions of each template go into `Content.sentences` (the recognisers' domain)."""
+TRAINING_PER_TEMPLATE = 40
+"""How many expansions of each template the intent model is trained on (each template weighs the same)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +58,6 @@ class Content:
     """The lists reported as slots (the others only help matching)."""
     out_of_scope_lists: tuple[str, ...]
     """Lists whose words (another body part) make a sentence out of scope."""
-    anchors: frozenset[str]
-    """Domain words (besides list words) that let the router's word model decide."""
     slotless: frozenset[str]
     """Intents that never carry slots."""
     exercise_intents: frozenset[str]
@@ -69,6 +73,8 @@ class Content:
     exercise_names: dict[str, str]
     body_part_exercise: dict[str, str]
     sources: dict[str, Source]
+    intent_model: LinearModel
+    """P(intent | masked words), trained on the masked sentences (the router's second opinion)."""
 
     @property
     def intents(self) -> tuple[str, ...]:
@@ -124,6 +130,7 @@ _LOADER_MODULES = (
     "templates.py",
     "normalise.py",
     "slots.py",
+    "linear_model.py",
 )
 
 
@@ -189,7 +196,6 @@ def _load_content(directory: Path) -> Content:
     sources = load_sources(directory / "sources.toml")
     lists, slot_names, oos_lists, masker, masked = load_intents(intents_path, intents_data, normaliser)
     router_table = table(intents_data, "router", "", intents_path)
-    anchors = strings(router_table.get("anchors"), "router.anchors", intents_path)
     slotless = strings(router_table.get("slotless"), "router.slotless", intents_path)
     ex_intents = strings(router_table.get("exercise_intents"), "router.exercise_intents", intents_path)
     red_flags, flags_anywhere = load_red_flags(intents_path, intents_data, normaliser)
@@ -206,7 +212,6 @@ def _load_content(directory: Path) -> Content:
         lists,
         slot_names,
         oos_lists,
-        frozenset(anchors),
         frozenset(slotless),
         frozenset(ex_intents),
         red_flags,
@@ -218,4 +223,22 @@ def _load_content(directory: Path) -> Content:
         names,
         body_ex,
         sources,
+        train([(m.text, m.intent, m.template) for m in matching_subset(masked, TRAINING_PER_TEMPLATE)]),
     )
+
+
+def matching_subset(masked: Sequence[MaskedSentence], per_template: int) -> list[MaskedSentence]:
+    """A bounded, deterministic share of each template's expansions (the shortest half, then a spread)."""
+    by_template: dict[int, list[MaskedSentence]] = defaultdict(list)
+    for sentence in masked:
+        by_template[sentence.template].append(sentence)
+    chosen: list[MaskedSentence] = []
+    for template, sentences in by_template.items():
+        if len(sentences) <= per_template:
+            chosen.extend(sentences)
+            continue
+        ordered = sorted(sentences, key=lambda m: (len(m.text), m.text))
+        half = per_template // 2
+        rest = ordered[half:]
+        chosen.extend(ordered[:half] + random.Random(template).sample(rest, per_template - half))
+    return chosen

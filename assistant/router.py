@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import logging
 import math
-import random
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from assistant.content import OUT_OF_SCOPE, Content, MaskedSentence
+from assistant.content import OUT_OF_SCOPE, Content, MaskedSentence, matching_subset
 from assistant.messages import IntentMatch
-from assistant.slots import slot_placeholder
-from assistant.word_model import WordModel
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -25,32 +21,29 @@ SMALL_INTENT = 300
 
 @dataclass(frozen=True)
 class RouterSettings:
-    """Matching thresholds (scores are 0..100 as rapidfuzz gives them)."""
+    """Matching settings (fuzzy scores are 0..100 as rapidfuzz gives them), tuned by cross-validation on the
+    training examples (`python -m bench.router_cv`)."""
 
     threshold: float = 70.0
-    """Below this best score the intent is unknown."""
+    """The fuzzy score an urgent answer needs when no red-flag phrase was said."""
+    accept_fuzzy: float = 80.0
+    """A fuzzy score this close to a template sentence is accepted whatever the combined probability."""
+    near_exact: float = 95.0
+    """A sentence this close to a template sentence takes that sentence's intent (fuzzy overrules)."""
+    min_probability: float = 0.5
+    """Below this combined probability of the best intent, the intent is unknown."""
     candidates: int = 4
     """How many nearest sentences of each searched intent are looked at."""
     search_intents: int = 5
-    """Fuzzy matching searches the word model's likeliest intents, this many, besides the small ones."""
+    """Fuzzy matching searches the intent model's likeliest intents, this many, besides the small ones."""
     per_template: int = 40
     """Fuzzy matching looks at this many expansions of each template (the shortest half, then a spread)."""
     oov_penalty: float = 8.0
-    """Subtracted for each word the templates never use (talk about something else)."""
-    fuzzy_weight: float = 0.5
-    """In picking the intent, the weight of fuzzy closeness against the word model (0..1)."""
+    """Subtracted from a fuzzy score for each word the templates never use (talk about something else)."""
+    fuzzy_weight: float = 0.2
+    """In the combined probability, the weight of fuzzy closeness against the intent model (0..1)."""
     temperature: float = 3.0
     """Fuzzy points that make one intent e times likelier than another."""
-    min_posterior: float = 0.85
-    """Below the fuzzy threshold, the word model's verdict counts when it is this sure..."""
-    agree_threshold: float = 55.0
-    """When fuzzy matching and the word model agree, this fuzzy score is enough..."""
-    agree_posterior: float = 0.9
-    """...given the word model is at least this sure."""
-    require_anchor: bool = True
-    """The word model decides alone only for sentences holding a domain word."""
-    min_known: float = 0.75
-    """...and at least this share of the words are ones the templates use."""
 
 
 class Router:
@@ -59,20 +52,24 @@ class Router:
     def __init__(self, content: Content, settings: RouterSettings | None = None) -> None:
         self.content = content
         self.settings = settings or RouterSettings()
-        subset = _matching_subset(content.masked, self.settings.per_template)
+        every: dict[str, list[MaskedSentence]] = defaultdict(list)
+        for sentence in content.masked:
+            every[sentence.intent].append(sentence)
+        subset = matching_subset(content.masked, self.settings.per_template)
         grouped: dict[str, list[MaskedSentence]] = defaultdict(list)
         for sentence in subset:
-            grouped[sentence.intent].append(sentence)
+            if len(every[sentence.intent]) > SMALL_INTENT:
+                grouped[sentence.intent].append(sentence)
+        for intent, sentences in every.items():
+            if len(sentences) <= SMALL_INTENT:
+                grouped[intent] = sentences
         self._by_intent = {intent: (group, [m.text for m in group]) for intent, group in grouped.items()}
         self._small_pool = [i for i, (group, _) in self._by_intent.items() if len(group) <= SMALL_INTENT]
-        self.matched_sentences = len(subset)
+        self.matched_sentences = sum(len(group) for group in grouped.values())
         self._cautious = frozenset({"urgent"})
         self._vocabulary = {w for m in content.masked for w in m.text.split()}
-        self._words = WordModel((m.text, m.intent) for m in content.masked)
-        oos_words = {slot_placeholder(name) for name in content.out_of_scope_lists}
-        list_words = {slot_placeholder(name) for name in content.lists} - oos_words
+        self._model = content.intent_model
         self._domain_lists = set(content.lists) - set(content.out_of_scope_lists)
-        self._anchors = frozenset(content.anchors | list_words)
 
     @classmethod
     def from_content(cls, content: Content, settings: RouterSettings | None = None) -> Router:
@@ -114,52 +111,51 @@ class Router:
         return None
 
     def _best(self, masked: str) -> tuple[str, float, str, str]:
-        """Pick the intent by combining fuzzy closeness and the word model, then decide whether to trust it.
+        """Pick the intent by combining fuzzy closeness and the intent model, and say how sure that is.
 
-        The pick is a product of experts: a softmax over each intent's best fuzzy score, times the word
-        model's posterior. The pick is accepted when its fuzzy score clears the threshold, or, for sentences
-        about our domain (an anchor word), when the word model is sure and few words are unknown.
+        A product of experts: a softmax over each intent's best fuzzy score, times the intent model's
+        posterior (which has out-of-scope talk as a class of its own), renormalised. The returned score is
+        the fuzzy score when that clears the threshold, else the threshold when the combined probability
+        clears `min_probability` (so `route` accepts it), else a score below the threshold.
         """
         settings = self.settings
         words = masked.split()
         oov = sum(w not in self._vocabulary for w in words)
-        posterior = self._words.posterior(words)
+        posterior = self._model.posterior(words)
         fuzzy = self._fuzzy_by_intent(masked, oov, posterior)
         if not fuzzy:
             return UNKNOWN, 0.0, "", "default"
-        intents = set(fuzzy) | set(posterior)
         top_fuzzy = max(score for score, _, _ in fuzzy.values())
-
-        def combined(intent: str) -> float:
-            fuzzy_score = fuzzy.get(intent, (0.0, "", ""))[0]
-            return settings.fuzzy_weight * (fuzzy_score - top_fuzzy) / settings.temperature + (
-                1 - settings.fuzzy_weight
-            ) * math.log(posterior.get(intent, 0.0) + 1e-9)
-
-        intent = max(intents, key=combined)
-        score, sentence, topic = fuzzy.get(intent, (0.0, "", "default"))
-        if score >= settings.threshold:
-            return intent, score, sentence, topic
-        if intent in self._cautious:
-            # An urgent answer needs a red-flag phrase or a close match, never the word model's hunch.
-            return intent, score, sentence, topic
-        known = (len(words) - oov) / len(words)
-        anchored = any(w in self._anchors for w in words) or not settings.require_anchor
-        sure = posterior.get(intent, 0.0)
-        if anchored and known >= settings.min_known and sure >= settings.min_posterior:
-            return intent, settings.threshold, sentence, topic
-        # Both experts pick the same intent: a weaker fuzzy match is enough.
+        closeness = {
+            intent: (score - top_fuzzy) / settings.temperature for intent, (score, _, _) in fuzzy.items()
+        }
+        combined = {
+            intent: settings.fuzzy_weight * closeness.get(intent, -top_fuzzy / settings.temperature)
+            + (1 - settings.fuzzy_weight) * math.log(posterior.get(intent, 0.0) + 1e-9)
+            for intent in set(fuzzy) | set(posterior)
+        }
+        intent = max(combined, key=combined.__getitem__)
         fuzzy_pick = max(fuzzy, key=lambda i: fuzzy[i][0])
-        if fuzzy_pick == intent and score >= settings.agree_threshold and sure >= settings.agree_posterior:
+        if top_fuzzy >= settings.near_exact:
+            intent = fuzzy_pick
+        top = max(combined.values())
+        probability = math.exp(combined[intent] - top) / sum(math.exp(v - top) for v in combined.values())
+        score, sentence, topic = fuzzy.get(intent, (0.0, "", "default"))
+        if intent in self._cautious:
+            # An urgent answer needs a red-flag phrase or a close match, never the model's hunch.
+            return intent, score, sentence, topic
+        if score >= settings.accept_fuzzy:
+            return intent, score, sentence, topic
+        if probability >= settings.min_probability:
             return intent, settings.threshold, sentence, topic
-        return intent, score, sentence, topic
+        return intent, min(score, settings.threshold - 1.0), sentence, topic
 
     def _fuzzy_by_intent(
         self, masked: str, oov: int, posterior: dict[str, float]
     ) -> dict[str, tuple[float, str, str]]:
         """The best fuzzy score per intent among the nearest sentences, less a penalty per unknown word.
 
-        Only the intents the word model finds likeliest are searched, and every intent with few
+        Only the intents the intent model finds likeliest are searched, and every intent with few
         sentences (the controls, out-of-scope talk): a fraction of the cost of searching everything.
         """
         pool = self._small_pool
@@ -183,20 +179,3 @@ class Router:
                 if score > best.get(intent, (-1.0, "", ""))[0]:
                     best[intent] = (float(score), candidate, sentences[index].group)
         return best
-
-
-def _matching_subset(masked: Sequence[MaskedSentence], per_template: int) -> list[MaskedSentence]:
-    """A bounded, deterministic share of each template's expansions, so matching cost stays small."""
-    by_template: dict[int, list[MaskedSentence]] = defaultdict(list)
-    for sentence in masked:
-        by_template[sentence.template].append(sentence)
-    chosen: list[MaskedSentence] = []
-    for template, sentences in by_template.items():
-        if len(sentences) <= per_template:
-            chosen.extend(sentences)
-            continue
-        ordered = sorted(sentences, key=lambda m: (len(m.text), m.text))
-        half = per_template // 2
-        rest = ordered[half:]
-        chosen.extend(ordered[:half] + random.Random(template).sample(rest, per_template - half))
-    return chosen
