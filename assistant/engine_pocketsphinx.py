@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from assistant.content import content_dir
+from assistant.denoise import DenoiseSettings
 from assistant.domain_lm import (
     DomainModel,
     build_domain_model,
@@ -56,6 +57,12 @@ class PocketsphinxTuning:
     the decoder then updates after each utterance, and later ones are decoded as they arrive. Off by
     default: live decoding cut end-of-speech latency but misheard 3 of the committed fixtures the batch
     mean gets right, and answered one radio utterance (see the streaming report)."""
+    denoise: bool = True
+    """Suppress steady background noise (`denoise`) before a whole-utterance decode (not when live)."""
+    over_subtraction: float = 1.5
+    """`DenoiseSettings.over_subtraction`, tuned on the dev spoken set."""
+    noise_floor: float = 0.1
+    """`DenoiseSettings.floor`, tuned on the dev spoken set."""
     garbage_mass: float = 0.6
     """Unigram probability shared by the garbage phone words."""
     min_confidence: float = 0.3
@@ -64,6 +71,11 @@ class PocketsphinxTuning:
     """A word sequence with a smaller share of bigram/trigram hits (`Decoded.fit`) is out of domain."""
     max_garbage: float = 0.15
     """A transcript whose speech frames are more than this share garbage is out of domain."""
+
+    def denoise_settings(self) -> DenoiseSettings | None:
+        if not self.denoise:
+            return None
+        return DenoiseSettings(over_subtraction=self.over_subtraction, floor=self.noise_floor)
 
     def cache_key(self) -> str:
         return f"g{self.garbage_mass}"

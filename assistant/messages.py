@@ -86,6 +86,8 @@ class IntentMatch:
     """The template sentence it matched best."""
     topic: str = "default"
     """The template group it matched (picks the response: "painkillers", "emergency", ...)."""
+    probability: float = 0.0
+    """The router's combined probability of this intent, 0..1 (1 for a red-flag phrase)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assistant.denoise import denoise
 from assistant.domain_lm import is_garbage
 from assistant.errors import ModelError
 from assistant.messages import Transcript
@@ -24,15 +25,17 @@ _NON_WORDS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"})
 
 
 class PocketsphinxStream:
-    """One utterance, cut into fixed blocks of `BLOCK_BYTES` as it arrives and dithered block by block with
-    one seeded generator, so however the audio is cut into pieces the result equals `transcribe` of the
-    whole. With `tuning.live` each block is decoded at once, once the recogniser is warm; otherwise the
-    blocks are decoded as one utterance (with its own cepstral mean) when it finishes, which warms it."""
+    """One utterance, cut into fixed blocks of `BLOCK_BYTES` as it arrives, dithered with one seeded
+    generator, so however the audio is cut into pieces the result equals `transcribe` of the whole. With
+    `tuning.live` each block is decoded at once, once the recogniser is warm; otherwise the blocks are
+    decoded as one utterance (with its own cepstral mean and, unless switched off, steady noise
+    suppressed by `denoise`) when it finishes, which warms it."""
 
     def __init__(self, owner: PocketsphinxRecognizer) -> None:
         self._owner = owner
         self._decoder: Any = owner.decoder
         self._dither = owner.tuning.dither
+        self._denoise = owner.tuning.denoise_settings()
         self._noise = np.random.default_rng(0)
         self._live = owner.tuning.live and owner.warm
         self._held: list[bytes] = []
@@ -47,7 +50,7 @@ class PocketsphinxStream:
         self._buffer += pcm
         whole = len(self._buffer) // BLOCK_BYTES * BLOCK_BYTES
         for offset in range(0, whole, BLOCK_BYTES):
-            self._feed(self._dithered(bytes(self._buffer[offset : offset + BLOCK_BYTES])))
+            self._feed(bytes(self._buffer[offset : offset + BLOCK_BYTES]))
         del self._buffer[:whole]
 
     def finish(self) -> Transcript:
@@ -56,9 +59,12 @@ class PocketsphinxStream:
     def finish_decoded(self) -> Decoded:
         if not self._open:
             raise ModelError("this recognition stream is closed")
-        self._feed(self._dithered(bytes(self._buffer[: len(self._buffer) // 2 * 2])))
+        self._feed(bytes(self._buffer[: len(self._buffer) // 2 * 2]))
         if not self._live and self._held:
-            self._process(b"".join(self._held), full_utt=True)
+            audio = b"".join(self._held)
+            if self._denoise is not None:
+                audio = denoise(audio, self._denoise)
+            self._process(self._dithered(audio), full_utt=True)
             self._owner.warm = True
         self._close()
         if not self._fed:
@@ -75,7 +81,7 @@ class PocketsphinxStream:
             return
         self._fed += len(block)
         if self._live:
-            self._process(block, full_utt=False)
+            self._process(self._dithered(block), full_utt=False)
         else:
             self._held.append(block)
 
@@ -93,11 +99,11 @@ class PocketsphinxStream:
         self._decoder.end_utt()
         self._owner.stream_closed(self)
 
-    def _dithered(self, block: bytes) -> bytes:
-        """The block with a little seeded Gaussian noise (the same noise for the same audio)."""
+    def _dithered(self, audio: bytes) -> bytes:
+        """The audio with a little seeded Gaussian noise (the same noise for the same audio)."""
         if self._dither <= 0:
-            return block
-        samples = np.frombuffer(block, dtype=np.int16).astype(np.float32)
+            return audio
+        samples = np.frombuffer(audio, dtype=np.int16).astype(np.float32)
         samples += self._noise.normal(0.0, self._dither, len(samples)).astype(np.float32)
         return np.clip(samples, -32768, 32767).astype(np.int16).tobytes()
 

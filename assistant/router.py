@@ -86,8 +86,8 @@ class Router:
             return IntentMatch(UNKNOWN, {}, 0.0, normalised)
         flag = self._red_flag(normalised, in_domain=bool({item.list for item in found} & self._domain_lists))
         if flag:
-            return IntentMatch("urgent", slots, 1.0, normalised, flag[1], flag[0])
-        intent, score, sentence, topic = self._best(masked)
+            return IntentMatch("urgent", slots, 1.0, normalised, flag[1], flag[0], 1.0)
+        intent, score, sentence, topic, probability = self._best(masked)
         lists = {item.list for item in found}
         if lists & set(self.content.out_of_scope_lists) and "body_part" not in lists and intent != "urgent":
             intent = OUT_OF_SCOPE
@@ -98,7 +98,9 @@ class Router:
             slots = {}
         elif intent not in self.content.exercise_intents:
             slots.pop("exercise", None)
-        return IntentMatch(intent, slots, round(score / 100, 3), normalised, sentence, topic)
+        return IntentMatch(
+            intent, slots, round(score / 100, 3), normalised, sentence, topic, round(probability, 3)
+        )
 
     def _red_flag(self, normalised: str, in_domain: bool) -> tuple[str, str] | None:
         padded = f" {normalised} "
@@ -110,7 +112,7 @@ class Router:
                     return topic, phrase
         return None
 
-    def _best(self, masked: str) -> tuple[str, float, str, str]:
+    def _best(self, masked: str) -> tuple[str, float, str, str, float]:
         """Pick the intent by combining fuzzy closeness and the intent model, and say how sure that is.
 
         A product of experts: a softmax over each intent's best fuzzy score, times the intent model's
@@ -124,7 +126,7 @@ class Router:
         posterior = self._model.posterior(words)
         fuzzy = self._fuzzy_by_intent(masked, oov, posterior)
         if not fuzzy:
-            return UNKNOWN, 0.0, "", "default"
+            return UNKNOWN, 0.0, "", "default", 0.0
         top_fuzzy = max(score for score, _, _ in fuzzy.values())
         closeness = {
             intent: (score - top_fuzzy) / settings.temperature for intent, (score, _, _) in fuzzy.items()
@@ -143,12 +145,12 @@ class Router:
         score, sentence, topic = fuzzy.get(intent, (0.0, "", "default"))
         if intent in self._cautious:
             # An urgent answer needs a red-flag phrase or a close match, never the model's hunch.
-            return intent, score, sentence, topic
+            return intent, score, sentence, topic, probability
         if score >= settings.accept_fuzzy:
-            return intent, score, sentence, topic
+            return intent, score, sentence, topic, probability
         if probability >= settings.min_probability:
-            return intent, settings.threshold, sentence, topic
-        return intent, min(score, settings.threshold - 1.0), sentence, topic
+            return intent, settings.threshold, sentence, topic, probability
+        return intent, min(score, settings.threshold - 1.0), sentence, topic, probability
 
     def _fuzzy_by_intent(
         self, masked: str, oov: int, posterior: dict[str, float]
