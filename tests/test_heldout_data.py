@@ -25,9 +25,11 @@ HELDOUT_TEXT = DATA_DIR / "heldout_text.tsv"
 HELDOUT2_TEXT = DATA_DIR / "heldout2_text.tsv"
 DEV_TEXT = DATA_DIR / "dev_text.tsv"
 HELDOUT_SPOKEN = DATA_DIR / "heldout_spoken.tsv"
+HELDOUT3_TEXT = DATA_DIR / "heldout3_text.tsv"
+HELDOUT3_SPOKEN = DATA_DIR / "heldout3_spoken.tsv"
 NIGHT_SCRIPT = DATA_DIR / "night_script.md"
-ALL_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, DEV_TEXT, HELDOUT_SPOKEN)
-HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT)
+ALL_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT, DEV_TEXT, HELDOUT_SPOKEN, HELDOUT3_SPOKEN)
+HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT)
 
 HELDOUT_TEXT_MINIMUM = {"relief": 25, "causes": 12, "stretch": 12, "urgent": 12, UNKNOWN: 50} | {
     intent: 5 for intent in CONTROL_INTENTS
@@ -83,7 +85,15 @@ def test_relief_lines_vary_body_parts_and_sides(path: Path) -> None:
     relief = [case for case in read_cases(path) if case.intent == "relief"]
     assert {case.slots.get("body_part") for case in relief} >= SLOT_VALUES["body_part"] | {None}
     assert {case.slots.get("side") for case in relief} == {"left", "right", None}
-    assert sum("charley horse" in case.text.lower() for case in relief) >= 3
+    if path != HELDOUT3_TEXT:  # set 3 was written by someone else from the intent list alone
+        assert sum("charley horse" in case.text.lower() for case in relief) >= 3
+
+
+def test_third_heldout_sets_have_the_planned_size() -> None:
+    text = _counts(read_cases(HELDOUT3_TEXT))
+    assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (165, 54)
+    spoken = _counts(read_cases(HELDOUT3_SPOKEN))
+    assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (88, 17)
 
 
 def test_dev_text_size() -> None:
@@ -181,7 +191,9 @@ def test_normalise_ignores_case_and_punctuation() -> None:
 
 
 def test_dev_lines_are_not_near_copies_of_held_out_lines() -> None:
-    held_out = [case for path in (*HELDOUT_TEXT_SETS, HELDOUT_SPOKEN) for case in read_cases(path)]
+    held_out = [
+        case for path in (*HELDOUT_TEXT_SETS, HELDOUT_SPOKEN, HELDOUT3_SPOKEN) for case in read_cases(path)
+    ]
     close = [
         f"{dev.where} ~ {case.where}"
         for dev in read_cases(DEV_TEXT)
