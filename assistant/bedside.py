@@ -25,7 +25,7 @@ from typing import Protocol
 from assistant.attention import Attention, Verdict, believed
 from assistant.cramp_log import CrampLog
 from assistant.dialog import Dialog
-from assistant.endpoint_events import EndpointEvent, SpeechAudio, SpeechEnded, SpeechStarted
+from assistant.endpoint_events import EndpointEvent, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
 from assistant.endpointer import Endpointer
 from assistant.intents.controls import ROUTINE_CONTROLS
 from assistant.loop_events import Event, EventSink
@@ -130,6 +130,13 @@ class Bedside:
                         self._stream.accept(event.pcm)
                     except Exception as err:  # decoded from the whole utterance at its end instead
                         _LOGGER.warning("streaming recognition failed: %s", err)
+                        self._close_stream()
+            elif isinstance(event, SpeechPaused):
+                if self._stream is not None:
+                    try:
+                        self._stream.prepare()
+                    except Exception as err:  # decoded from the whole utterance at its end instead
+                        _LOGGER.warning("decoding ahead failed: %s", err)
                         self._close_stream()
             elif isinstance(event, SpeechEnded):
                 stream, self._stream = self._stream, None

@@ -2,7 +2,10 @@
 
 For each utterance, in order: `SpeechStarted`, then `SpeechAudio` pieces (the pre-roll first, then the
 speech as it arrives), then either `SpeechEnded` (the utterance, whose audio is exactly the pieces joined)
-or `SpeechDropped` (a burst too short to be speech, or speech swallowed by noise that came on).
+or `SpeechDropped` (a burst too short to be speech, or speech swallowed by noise that came on). Between
+the pieces, `SpeechPaused` says that every piece the utterance would keep if it ended now has been handed
+out: a recogniser can decode ahead while the rest of the trailing silence is waited out, and only has to
+start again if more speech follows.
 Silence after the last speech is held back until speech resumes or the tail the utterance keeps is known,
 so nothing beyond the utterance's own audio is ever handed out.
 """
@@ -27,6 +30,11 @@ class SpeechAudio:
 
 
 @dataclass(frozen=True)
+class SpeechPaused:
+    """Silence after speech: the pieces so far are the whole utterance unless speech resumes."""
+
+
+@dataclass(frozen=True)
 class SpeechEnded:
     utterance: Utterance
 
@@ -36,7 +44,7 @@ class SpeechDropped:
     reason: str
 
 
-EndpointEvent = SpeechStarted | SpeechAudio | SpeechEnded | SpeechDropped
+EndpointEvent = SpeechStarted | SpeechAudio | SpeechPaused | SpeechEnded | SpeechDropped
 
 
 def coalesced(events: list[EndpointEvent]) -> list[EndpointEvent]:

@@ -38,6 +38,7 @@ from assistant.endpoint_events import (
     SpeechAudio,
     SpeechDropped,
     SpeechEnded,
+    SpeechPaused,
     SpeechStarted,
     coalesced,
 )
@@ -103,6 +104,7 @@ class Endpointer:
         self._ready: deque[Utterance] = deque()
         self._events: list[EndpointEvent] = []
         self._released = 0  # frames of the utterance already handed out as SpeechAudio
+        self._paused = False  # SpeechPaused was sent for the current stretch of silence
         self.frames_seen = 0
 
     @property
@@ -219,6 +221,7 @@ class Endpointer:
         if is_speech:
             self._speech_frames += 1
             self._silent_frames = 0
+            self._paused = False
             self._last_speech_end = frame_start + FRAME_SECONDS
         else:
             self._silent_frames += 1
@@ -228,6 +231,12 @@ class Endpointer:
             self._finish(truncated=True)
         else:
             self._release(self._kept_frames(truncated=False))
+            if (
+                not self._paused
+                and self._silent_frames * FRAME_SECONDS >= TAIL_SECONDS + FRAME_SECONDS - 1e-9
+            ):
+                self._paused = True
+                self._events.append(SpeechPaused())
             return
         self._reset_utterance()
 
@@ -281,6 +290,14 @@ class Endpointer:
         self._silent_frames = 0
         self._noise_onset = False
         self._released = 0
+        self._paused = False
+
+
+def pause_lead(settings: EndpointSettings | None = None) -> float:
+    """Seconds from `SpeechPaused` to `SpeechEnded` when the speaker stays silent: the time a recogniser
+    has to decode ahead before anyone waits for it."""
+    trailing = (settings or EndpointSettings()).trailing_silence
+    return max(0.0, trailing - TAIL_SECONDS - FRAME_SECONDS)
 
 
 def _pcm(frames: list[np.ndarray]) -> bytes:

@@ -114,6 +114,9 @@ class VoskStream:
                 self._words.extend(self._guarded(lambda: parse_result(self._recognizer.Result())))
             self._fed += len(block)
 
+    def prepare(self) -> None:
+        """Nothing to do ahead: Vosk decodes each piece as it arrives."""
+
     def finish(self) -> Transcript:
         if not self._open:
             raise ModelError("this recognition stream is closed")

@@ -39,6 +39,11 @@ class RecognitionStream(Protocol):
         """The next piece of the utterance (16 kHz mono s16le; any length, odd bytes carried over)."""
         ...
 
+    def prepare(self) -> None:
+        """The speaker paused and the pieces so far may be the whole utterance: work ahead on them, so
+        that `finish` is quick if no more come (it must return the same as without this call)."""
+        ...
+
     def finish(self) -> Transcript:
         """The utterance is over: what was said (the same as `transcribe` of all the pieces joined)."""
         ...
@@ -64,6 +69,9 @@ class BufferedStream:
 
     def accept(self, pcm: bytes) -> None:
         self._pieces.append(pcm)
+
+    def prepare(self) -> None:
+        """Nothing to do ahead: the whole audio is transcribed at the end."""
 
     def finish(self) -> Transcript:
         audio, self._pieces = b"".join(self._pieces), []

@@ -32,7 +32,7 @@ from bench.noise import RATE, mix_at_snr, pad
 from bench.synth import SynthError, Voice, available, synthesize
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TSV = ROOT / "tests" / "data" / "heldout_spoken.tsv"
+DEFAULT_TSV = ROOT / "tests" / "data" / "heldout3_spoken.tsv"
 DEFAULT_OUT = ROOT / "bench" / "out" / "speech"
 RADIO_TEXT = Path(__file__).resolve().parent / "data" / "radio_talk_show.txt"
 TESTDATA = Path("/usr/share/pocketsphinx/test/data")

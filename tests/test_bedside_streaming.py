@@ -47,6 +47,9 @@ class _Stream:
         self.owner.calls.append(("accept", len(pcm), self.owner._speaking()))
         self.audio += pcm
 
+    def prepare(self) -> None:
+        self.owner.calls.append(("prepare", len(self.audio), self.owner._speaking()))
+
     def finish(self) -> Transcript:
         self.owner.calls.append(("finish", len(self.audio), self.owner._speaking()))
         return self.owner.transcribe(self.audio)
@@ -84,6 +87,8 @@ def test_speech_is_fed_to_the_stream_while_it_is_spoken(content: Content, router
     feeder.speak(150, seconds=1.5, after=1.0)
     kinds = [call for call, _, _ in recognizer.calls]
     assert kinds[0] == "start" and kinds[-1] == "finish" and kinds.count("finish") == 1
+    # Decoding ahead starts in the trailing silence, with every piece of the utterance already in.
+    assert kinds[-2] == "prepare" and recognizer.calls[-2][1] == recognizer.calls[-1][1]
     accepted_while_speaking = sum(
         n for call, n, speaking in recognizer.calls if call == "accept" and speaking
     )

@@ -63,10 +63,62 @@ def test_the_endpointer_hands_out_exactly_the_utterance_audio_while_it_is_spoken
     events = _events(np.concatenate([quiet, speech, background("brown", 1.5, 0.002, seed=3)]))
     kinds = [type(e).__name__ for e in events]
     assert kinds[0] == "SpeechStarted" and kinds[-1] == "SpeechEnded"
-    assert set(kinds[1:-1]) == {"SpeechAudio"} and len(kinds) > 10  # pieces arrive chunk by chunk
+    assert set(kinds[1:-1]) == {"SpeechAudio", "SpeechPaused"} and len(kinds) > 10  # chunk by chunk
     ended = events[-1]
     assert isinstance(ended, SpeechEnded)
     assert b"".join(e.pcm for e in events if isinstance(e, SpeechAudio)) == ended.utterance.audio
+    # The last pause comes once every piece of the utterance is out: nothing arrives between it and the end.
+    assert kinds[-2] == "SpeechPaused"
+
+
+def test_a_pause_mid_utterance_is_reported_and_speech_goes_on() -> None:
+    quiet = background("brown", 1.0, 0.002, seed=1)
+    gap = background("brown", 0.45, 0.002, seed=5)  # shorter than the trailing silence
+    first = syllables(1.0, 0.1) + background("brown", 1.0, 0.002, seed=2)
+    second = syllables(0.75, 0.1, pitch=190.0) + background("brown", 0.75, 0.002, seed=6)
+    events = _events(np.concatenate([quiet, first, gap, second, background("brown", 1.5, 0.002, seed=3)]))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds.count("SpeechStarted") == 1 and kinds.count("SpeechEnded") == 1
+    assert kinds.count("SpeechPaused") == 2  # in the gap, and after the last word
+    first_pause = kinds.index("SpeechPaused")
+    assert "SpeechAudio" in kinds[first_pause:-2]  # speech resumed after the first pause
+
+
+@pytest.mark.parametrize("resumed", [False, True])
+def test_pocketsphinx_prepare_decodes_ahead_and_finish_reuses_it(
+    sentences: list[str], tmp_path: Path, resumed: bool
+) -> None:
+    ((pieces, audio),) = _utterance_streams(AUDIO / "q_left_foot.wav")
+    expected = PocketsphinxRecognizer(sentences, tmp_path).transcribe(audio)
+    recognizer = PocketsphinxRecognizer(sentences, tmp_path)
+    counting = _CountingDecoder(recognizer.decoder)
+    recognizer.decoder = counting
+    stream = recognizer.start()
+    cut = len(pieces) - 3 if resumed else len(pieces)
+    for piece in pieces[:cut]:
+        stream.accept(piece)
+    stream.prepare()
+    stream.prepare()  # nothing new: no second decode
+    assert counting.utterances == 1
+    for piece in pieces[cut:]:
+        stream.accept(piece)
+    assert stream.finish() == expected
+    assert counting.utterances == (2 if resumed else 1)
+
+
+class _CountingDecoder:
+    """The real decoder, counting the utterances it is asked to decode."""
+
+    def __init__(self, decoder: object) -> None:
+        self._decoder = decoder
+        self.utterances = 0
+
+    def start_utt(self) -> None:
+        self.utterances += 1
+        self._decoder.start_utt()  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._decoder, name)
 
 
 def test_silence_hands_out_nothing_and_a_burst_is_dropped() -> None:
@@ -97,8 +149,10 @@ def test_pocketsphinx_stream_and_batch_give_the_same_transcripts(
     for name in FIXTURES:
         for pieces, audio in _utterance_streams(AUDIO / name):
             stream = streaming.start()
-            for piece in pieces:
+            for index, piece in enumerate(pieces):
                 stream.accept(piece)
+                if index == len(pieces) // 2:
+                    stream.prepare()  # a pause mid-way changes nothing
             streamed = stream.finish()
             assert streamed == batch.transcribe(audio), name
             heard.append(streamed.text)
