@@ -10,11 +10,8 @@ The rule, outside a guided routine (during one, `Bedside` routes controls to the
 4. A short reply (yes, no, stop, next, pause, repeat, ...) or a fragment ("my thigh") only means
    something in a conversation: it is
    answered in the window or after the wake phrase, and ignored otherwise (a radio saying "don't stop").
-5. The engine's out-of-domain verdict is a hint, not the last word: a transcript it doubts that still
-   matches a template sentence almost word for word (router score >= STRONG_MATCH) with no stretch of
-   unrecognised sound (`[unk]`) in it is taken as in the domain. Long questions have low lattice
-   posteriors however cleanly they are said, while radio talk forced onto the domain's words scores
-   about 0.7 at best.
+5. A recognised utterance counts only when it is believed (`belief.believed`: the engine's doubt and the
+   router's probability together); otherwise it routes to `unknown`.
 6. Speech that is out of domain or routes to `unknown` gets "Sorry, I didn't catch that" only when it was
    addressed by the window or the wake phrase, and only once in a row (a second miss closes the window);
    otherwise it is ignored in silence. A radio or a partner talking therefore triggers nothing.
@@ -32,8 +29,6 @@ from assistant.messages import IntentMatch, Transcript
 from assistant.router import UNKNOWN
 
 Action = Literal["answer", "not_heard", "ignore", "wake", "control"]
-STRONG_MATCH = 0.9
-"""Router score at which a transcript the engine doubted is believed (see rule 5)."""
 SHORT_REPLIES = frozenset((*controls.INTENTS, "other_side", FOLLOWUP))
 """Intents that only make sense inside a conversation or a routine: short replies, and fragments such as
 "in my thigh" (a cough can sound like one word of the domain)."""
@@ -45,15 +40,6 @@ class Verdict:
 
     action: Action
     reason: str
-
-
-def believed(transcript: Transcript, match: IntentMatch) -> bool:
-    """Rule 5: is this transcript in the domain, all things considered?"""
-    if not transcript.text.strip() or match.intent == UNKNOWN:
-        return False
-    if not transcript.out_of_domain:
-        return True
-    return match.score >= STRONG_MATCH and "[unk]" not in transcript.words
 
 
 def _words(text: str) -> list[str]:

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from assistant.attention import Attention, Verdict, believed
+from assistant.attention import Attention, Verdict
+from assistant.belief import believed
 from assistant.cramp_log import CrampLog
 from assistant.dialog import Dialog
 from assistant.endpoint_events import EndpointEvent, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted

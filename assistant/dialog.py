@@ -6,6 +6,7 @@ import logging
 import random
 from dataclasses import replace
 
+from assistant.belief import believed
 from assistant.content import Content
 from assistant.intents import controls, info, relief, stretch, urgent
 from assistant.intents.base import Context, Phrasing
@@ -51,10 +52,13 @@ class Dialog:
         return self.handle(self.router.route(text))
 
     def respond(self, transcript: Transcript) -> tuple[IntentMatch, Reply]:
-        """Answer what a recogniser heard; speech it judged out of domain is not answered as a question."""
-        if transcript.out_of_domain or not transcript.text.strip():
+        """Answer what a recogniser heard; speech that is not believed (`belief`) is not answered."""
+        if not transcript.text.strip():
             return IntentMatch(UNKNOWN, {}, 0.0, transcript.text), self.not_heard()
-        return self.respond_text(transcript.text)
+        match = self.router.route(transcript.text)
+        if not believed(transcript, match):
+            return IntentMatch(UNKNOWN, {}, 0.0, transcript.text), self.not_heard()
+        return self.handle(match)
 
     def not_heard(self) -> Reply:
         return Reply(text=self.phrasing.phrase("not_heard"), intent=UNKNOWN)

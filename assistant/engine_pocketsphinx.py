@@ -65,11 +65,11 @@ class PocketsphinxTuning:
     """`DenoiseSettings.floor`, tuned on the dev spoken set."""
     garbage_mass: float = 0.6
     """Unigram probability shared by the garbage phone words."""
-    min_confidence: float = 0.3
+    min_confidence: float = 0.2
     """A mean word posterior below this is out of domain."""
-    min_fit: float = 0.7
+    min_fit: float = 0.5
     """A word sequence with a smaller share of bigram/trigram hits (`Decoded.fit`) is out of domain."""
-    max_garbage: float = 0.15
+    max_garbage: float = 0.3
     """A transcript whose speech frames are more than this share garbage is out of domain."""
 
     def denoise_settings(self) -> DenoiseSettings | None:
@@ -152,6 +152,7 @@ class PocketsphinxRecognizer:
             engine=self.name,
             out_of_domain=out_of_domain,
             words=decoded.words,
+            fluency=round(decoded.fit, 3),
         )
 
     def stream_closed(self, stream: PocketsphinxStream) -> None:

@@ -68,6 +68,9 @@ class Transcript:
     """True when the engine judged the speech not to be a question for the assistant."""
     words: tuple[str, ...] = ()
     """The raw word sequence the engine returned, markers included."""
+    fluency: float = 1.0
+    """How much the word sequence looks like the domain's sentences, 0..1 (the share of words the domain
+    language model knew in that order); 1.0 when the engine cannot tell."""
 
 
 @dataclass(frozen=True)

@@ -158,9 +158,22 @@ def test_out_of_scope_points_to_what_it_can_do(dialog: Dialog) -> None:
 
 
 def test_transcripts_judged_out_of_domain_are_not_answered(dialog: Dialog) -> None:
-    match, reply = dialog.respond(Transcript("my calf is cramping", 0.2, "pocketsphinx", out_of_domain=True))
+    doubted = Transcript("the worst knot in milk sodium in", 0.2, "pocketsphinx", out_of_domain=True)
+    match, reply = dialog.respond(doubted)
     assert match.intent == "unknown" and reply.routine is None
     assert "catch" in reply.text or "say that again" in reply.text
+
+
+def test_a_doubted_transcript_that_matches_a_sentence_word_for_word_is_answered(dialog: Dialog) -> None:
+    match, _ = dialog.respond(Transcript("my calf is cramping", 0.2, "pocketsphinx", out_of_domain=True))
+    assert match.intent == "relief"
+
+
+def test_speech_needs_a_surer_router_than_typing_and_more_when_it_is_word_salad(dialog: Dialog) -> None:
+    salad = "the worst knot in milk sodium in"
+    assert dialog.router.route(salad).intent == "diet"  # typed, the router takes it
+    assert dialog.respond(Transcript(salad, 0.9, "pocketsphinx", fluency=0.9))[0].intent == "diet"
+    assert dialog.respond(Transcript(salad, 0.9, "pocketsphinx", fluency=0.4))[0].intent == "unknown"
 
 
 def test_replies_vary_between_repeats(dialog: Dialog) -> None:

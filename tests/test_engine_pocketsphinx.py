@@ -81,17 +81,10 @@ def test_real_speech_not_for_the_assistant_is_rejected(
     assert match.intent == "unknown", transcript
 
 
-U8_WEAK = pytest.mark.xfail(
-    strict=True,
-    reason="known weakness: 8-bit 11 kHz audio is heard as 'what causes leg cramped', whose unigram back-off "
-    "trips the out-of-domain rule (min_fit 0.7, chosen to reject real speech not for the assistant)",
-)
-
-
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param("fmt_u8_11k.wav", marks=U8_WEAK),
+        "fmt_u8_11k.wav",
         "fmt_s24_16k.wav",
         "fmt_f32_22k.wav",
         "fmt_stereo_44k.wav",
