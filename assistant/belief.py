@@ -20,10 +20,9 @@ matches a whole sentence.
 
 from __future__ import annotations
 
-from assistant.messages import IntentMatch, Transcript
-from assistant.pocketsphinx_stream import UNKNOWN_WORD
+from assistant.messages import UNKNOWN_WORD, IntentMatch, Transcript
+from assistant.router import UNKNOWN
 
-UNKNOWN = "unknown"
 SPOKEN_PROBABILITY = 0.8
 """The router's combined probability a recognised utterance needs (typed text needs the router's 0.5)..."""
 HALTING_PROBABILITY = 0.95

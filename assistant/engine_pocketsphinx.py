@@ -27,8 +27,8 @@ from assistant.domain_lm import (
     words_of,
 )
 from assistant.errors import ModelError
-from assistant.messages import SAMPLE_RATE, Transcript
-from assistant.pocketsphinx_stream import UNKNOWN_WORD, Decoded, PocketsphinxStream
+from assistant.messages import SAMPLE_RATE, UNKNOWN_WORD, Transcript
+from assistant.pocketsphinx_stream import Decoded, PocketsphinxStream
 
 _LOGGER = logging.getLogger(__name__)
 

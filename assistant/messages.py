@@ -54,6 +54,10 @@ class Utterance:
         return len(self.audio) / (SAMPLE_RATE * SAMPLE_WIDTH)
 
 
+UNKNOWN_WORD = "[unk]"
+"""What engines put in `Transcript.words` for speech that fits no word of the domain (garbage)."""
+
+
 @dataclass(frozen=True)
 class Transcript:
     """What a recogniser heard in one utterance."""

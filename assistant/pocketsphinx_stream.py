@@ -13,12 +13,11 @@ import numpy as np
 from assistant.denoise import denoise
 from assistant.domain_lm import is_garbage
 from assistant.errors import ModelError
-from assistant.messages import Transcript
+from assistant.messages import UNKNOWN_WORD, Transcript
 
 if TYPE_CHECKING:
     from assistant.engine_pocketsphinx import PocketsphinxRecognizer
 
-UNKNOWN_WORD = "[unk]"
 BLOCK_BYTES = 1600
 """PCM fed to the decoder per call: 50 ms; at most this much is left to decode when an utterance ends."""
 _NON_WORDS = frozenset({"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"})

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.messages import UNKNOWN_WORD
+
 _LOGGER = logging.getLogger(__name__)
 
-UNKNOWN_WORD = "[unk]"
-"""Vosk's garbage word: speech that fits no phrase of the grammar comes out as this."""
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 

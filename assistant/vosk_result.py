@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.errors import ModelError
-from assistant.messages import Transcript
-from assistant.vosk_grammar import UNKNOWN_WORD
+from assistant.messages import UNKNOWN_WORD, Transcript
 
 ENGINE_NAME = "vosk"
 
