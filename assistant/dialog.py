@@ -53,12 +53,18 @@ class Dialog:
 
     def respond(self, transcript: Transcript) -> tuple[IntentMatch, Reply]:
         """Answer what a recogniser heard; speech that is not believed (`belief`) is not answered."""
-        if not transcript.text.strip():
-            return IntentMatch(UNKNOWN, {}, 0.0, transcript.text), self.not_heard()
-        match = self.router.route(transcript.text)
-        if not believed(transcript, match):
-            return IntentMatch(UNKNOWN, {}, 0.0, transcript.text), self.not_heard()
+        match = self.understand(transcript)
+        if match.intent == UNKNOWN:
+            return match, self.not_heard()
         return self.handle(match)
+
+    def understand(self, transcript: Transcript) -> IntentMatch:
+        """The router's match for what a recogniser heard, or `unknown` when it is not believed."""
+        if transcript.text.strip():
+            match = self.router.route(transcript.text)
+            if believed(transcript, match):
+                return match
+        return IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
 
     def not_heard(self) -> Reply:
         return Reply(text=self.phrasing.phrase("not_heard"), intent=UNKNOWN)
