@@ -20,10 +20,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Protocol
 
 from assistant.attention import Attention, Verdict
-from assistant.belief import believed
 from assistant.cramp_log import CrampLog
 from assistant.dialog import Dialog
 from assistant.endpoint_events import EndpointEvent, SpeechAudio, SpeechEnded, SpeechPaused, SpeechStarted
@@ -32,7 +32,6 @@ from assistant.intents.controls import ROUTINE_CONTROLS
 from assistant.loop_events import Event, EventSink
 from assistant.messages import AudioChunk, IntentMatch, Reply, Transcript, Utterance
 from assistant.recognizer import RecognitionStream, start_stream
-from assistant.router import UNKNOWN
 from assistant.routine_host import RoutineHost
 from assistant.settings import EndpointSettings
 from assistant.speaker import Speaker
@@ -126,24 +125,25 @@ class Bedside:
                 self._close_stream()
                 self._stream = self._open_stream()
             elif isinstance(event, SpeechAudio):
-                if self._stream is not None:
-                    try:
-                        self._stream.accept(event.pcm)
-                    except Exception as err:  # decoded from the whole utterance at its end instead
-                        _LOGGER.warning("streaming recognition failed: %s", err)
-                        self._close_stream()
+                self._on_stream(partial(_accept, event.pcm), "streaming recognition")
             elif isinstance(event, SpeechPaused):
-                if self._stream is not None:
-                    try:
-                        self._stream.prepare()
-                    except Exception as err:  # decoded from the whole utterance at its end instead
-                        _LOGGER.warning("decoding ahead failed: %s", err)
-                        self._close_stream()
+                self._on_stream(_prepare, "decoding ahead")
             elif isinstance(event, SpeechEnded):
                 stream, self._stream = self._stream, None
                 self.hear(event.utterance, stream)
             else:
                 self._close_stream()
+
+    def _on_stream(self, call: Callable[[RecognitionStream], None], what: str) -> None:
+        """Calls the open stream, if any; on a failure the stream is dropped and the utterance is decoded
+        whole at its end instead."""
+        if self._stream is None:
+            return
+        try:
+            call(self._stream)
+        except Exception as err:
+            _LOGGER.warning("%s failed: %s", what, err)
+            self._close_stream()
 
     def _open_stream(self) -> RecognitionStream | None:
         try:
@@ -220,19 +220,12 @@ class Bedside:
         woken, text = self.attention.strip_wake(transcript.text)
         if woken:
             transcript = replace(transcript, text=text)
-        match = self._route(transcript)
+        match = self.dialog.understand(transcript)  # `unknown` when not believed (attention rule 5)
         if self.routines.active:
             verdict = self._during_routine(match)
         else:
             verdict = self.attention.decide(transcript, match, self.clock.now(), woken)
         return match, verdict, text if woken else None
-
-    def _route(self, transcript: Transcript) -> IntentMatch:
-        """The router's match, or `unknown` when the transcript is not believed (attention rule 5)."""
-        if not transcript.text.strip():
-            return IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
-        match = self.dialog.router.route(transcript.text)
-        return match if believed(transcript, match) else IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
 
     def _during_routine(self, match: IntentMatch) -> Verdict:
         """During a routine only its controls and red-flag questions are acted on (no wake phrase)."""
@@ -300,3 +293,11 @@ class Bedside:
 
 GAP_BEFORE_ROUTINE = 0.4
 """Seconds between the announcement ("Okay, let's do the calf stretch.") and the routine's first cue."""
+
+
+def _accept(pcm: bytes, stream: RecognitionStream) -> None:
+    stream.accept(pcm)
+
+
+def _prepare(stream: RecognitionStream) -> None:
+    stream.prepare()
