@@ -61,6 +61,8 @@ MIN_LEVEL_DB = -65.0
 """Frames quieter than this (dB full scale, per band) are never speech."""
 TAIL_SECONDS = 0.3
 """Audio kept after the last speech frame."""
+_PAUSE_SECONDS = TAIL_SECONDS + FRAME_SECONDS
+"""Silence after the last word by which every frame the utterance keeps is out (`SpeechPaused`)."""
 _BEST_BANDS = 3
 _SINGLE_BAND_PENALTY_DB = 4.0
 """A frame strong in one band only (a fricative, s or f, lives above 4.5 kHz) counts with this much less."""
@@ -231,10 +233,7 @@ class Endpointer:
             self._finish(truncated=True)
         else:
             self._release(self._kept_frames(truncated=False))
-            if (
-                not self._paused
-                and self._silent_frames * FRAME_SECONDS >= TAIL_SECONDS + FRAME_SECONDS - 1e-9
-            ):
+            if not self._paused and self._silent_frames * FRAME_SECONDS >= _PAUSE_SECONDS - 1e-9:
                 self._paused = True
                 self._events.append(SpeechPaused())
             return
@@ -297,7 +296,7 @@ def pause_lead(settings: EndpointSettings | None = None) -> float:
     """Seconds from `SpeechPaused` to `SpeechEnded` when the speaker stays silent: the time a recogniser
     has to decode ahead before anyone waits for it."""
     trailing = (settings or EndpointSettings()).trailing_silence
-    return max(0.0, trailing - TAIL_SECONDS - FRAME_SECONDS)
+    return max(0.0, trailing - _PAUSE_SECONDS)
 
 
 def _pcm(frames: list[np.ndarray]) -> bytes:

@@ -46,14 +46,6 @@ class LinearModel:
         self.weights = weights
         self.bias = bias
 
-    @property
-    def vocabulary(self) -> set[str]:
-        return set(self.index)
-
-    def known(self, words: Sequence[str]) -> list[str]:
-        """The features of `words` the model has seen."""
-        return [f for f in features(words) if f in self.index]
-
     def posterior(self, words: Sequence[str]) -> dict[str, float]:
         rows = [self.index[f] for f in features(words) if f in self.index]
         if not rows:

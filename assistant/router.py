@@ -116,9 +116,10 @@ class Router:
         """Pick the intent by combining fuzzy closeness and the intent model, and say how sure that is.
 
         A product of experts: a softmax over each intent's best fuzzy score, times the intent model's
-        posterior (which has out-of-scope talk as a class of its own), renormalised. The returned score is
-        the fuzzy score when that clears the threshold, else the threshold when the combined probability
-        clears `min_probability` (so `route` accepts it), else a score below the threshold.
+        posterior (which has out-of-scope talk as a class of its own), renormalised; a near-exact match to a
+        template sentence takes that sentence's intent. The returned score is the fuzzy score for `urgent`
+        (it needs a close match) or when it clears `accept_fuzzy`, else the threshold when the combined
+        probability clears `min_probability` (so `route` accepts it), else a score below the threshold.
         """
         settings = self.settings
         words = masked.split()
