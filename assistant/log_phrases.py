@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.content_files import check_placeholders
+from assistant.content.files import check_placeholders
 from assistant.cramp_log import BAND_HOURS, CrampSummary, PlaceCount
 from assistant.errors import ContentError
 from assistant.settings import content_dir

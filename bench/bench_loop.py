@@ -25,15 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from assistant.audio_source import WavSource, read_wav_pcm16k
+from assistant.audio.source import WavSource, read_wav_pcm16k
+from assistant.audio.wav_file import float_to_pcm16, pcm16_to_float, write_wav
 from assistant.clock import MonotonicClock, VirtualClock
-from assistant.content import load_content
-from assistant.loop_events import Recorder
-from assistant.loop_setup import build_loop
+from assistant.content.loader import load_content
+from assistant.loop.events import Recorder
+from assistant.loop.setup import build_loop
 from assistant.settings import Settings, VoiceSettings
-from assistant.speaker import SynthSpeaker
-from assistant.voice_profile import profile_for
-from assistant.wav_file import float_to_pcm16, pcm16_to_float, write_wav
+from assistant.voice.speaker import SynthSpeaker
+from assistant.voice.voice_profile import profile_for
 from bench.noise import coloured_noise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def answer_latency(folder: Path) -> dict[str, str]:
     clock = VirtualClock()
     events = Recorder()
     player = _ClockedPlayer()
-    from assistant.tts_espeak import EspeakSynthesizer
+    from assistant.voice.tts_espeak import EspeakSynthesizer
 
     voice = VoiceSettings()
     speaker = SynthSpeaker(EspeakSynthesizer(profile_for(voice, _noon())), player)
@@ -137,7 +137,7 @@ def idle_cpu(folder: Path) -> dict[str, str]:
 def startup_and_memory(folder: Path, runs: int = 3) -> dict[str, str]:
     short = folder / "short.wav"
     write_wav(short, float_to_pcm16(_bed(2.0, 5)))
-    command = [sys.executable, "-m", "assistant.cli", "run", "--mic-file", str(short), "--fast"]
+    command = [sys.executable, "-m", "assistant.cli.main", "run", "--mic-file", str(short), "--fast"]
     command += ["--speaker", "null", "--log-json"]
     times: list[float] = []
     peak_mb = 0.0

@@ -24,12 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.audio_source import WavSource
-from assistant.content import load_content
-from assistant.dialog import Dialog
-from assistant.endpointer import utterances
-from assistant.intents.base import Context
-from assistant.recognizer import Recognizer, create_recognizer
+from assistant.audio.source import WavSource
+from assistant.content.loader import load_content
+from assistant.dialog.dialog import Dialog
+from assistant.dialog.intents.base import Context
+from assistant.hearing.endpointer import utterances
+from assistant.hearing.recognizer import Recognizer, create_recognizer
 from assistant.settings import RecognizerSettings
 from bench.recognition_eval import Outcome, accuracy, by, evaluate, latency_ms, real_time_factor
 from bench.speech_corpus import DEFAULT_TSV, CorpusEntry, build_corpus
@@ -45,7 +45,7 @@ def _recognizer_and_dialog(models_dir: Path | None = None, live: bool = False) -
     sentences = [s.text for s in content.sentences]
     recognizer = create_recognizer(settings, sentences)
     if live:
-        from assistant.engine_pocketsphinx import PocketsphinxRecognizer, PocketsphinxTuning
+        from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
 
         recognizer = PocketsphinxRecognizer(sentences, settings.models_dir, PocketsphinxTuning(live=True))
     return recognizer, Dialog(content)
@@ -75,7 +75,7 @@ def peak_rss_mb() -> float:
 
 
 def _probe() -> None:
-    from assistant.audio_source import read_wav_pcm16k
+    from assistant.audio.source import read_wav_pcm16k
 
     recognizer, dialog = _recognizer_and_dialog()
     audio = read_wav_pcm16k(

@@ -8,9 +8,9 @@ import subprocess
 import sys
 import time
 
-from assistant.content import load_content
-from assistant.dialog import Dialog
-from assistant.router import Router
+from assistant.content.loader import load_content
+from assistant.dialog.dialog import Dialog
+from assistant.understanding.router import Router
 from bench.router_eval import DATA, RouterReport, evaluate_file
 
 SETS = (
@@ -24,7 +24,7 @@ SETS = (
 def _load_seconds(cache: bool) -> float:
     """Content load time in a fresh process, with or without the content cache."""
     code = (
-        "import time; t = time.perf_counter(); from assistant.content import load_content; "
+        "import time; t = time.perf_counter(); from assistant.content.loader import load_content; "
         f"load_content(cache={cache}); print(time.perf_counter() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

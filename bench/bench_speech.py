@@ -9,14 +9,14 @@ import time
 import numpy as np
 
 from assistant.clock import MonotonicClock
-from assistant.exercises import Exercise, Routine
-from assistant.session import Session
-from assistant.session_phrases import SessionPhrases
-from assistant.session_runner import SessionRunner
-from assistant.speaker import NullSpeaker, Speaker, SynthSpeaker
-from assistant.timeline import Cue, Timing
-from assistant.tts_espeak import EspeakSynthesizer
-from assistant.voice_profile import VoiceProfile
+from assistant.routines.exercises import Exercise, Routine
+from assistant.routines.phrases import SessionPhrases
+from assistant.routines.runner import SessionRunner
+from assistant.routines.session import Session
+from assistant.routines.timeline import Cue, Timing
+from assistant.voice.speaker import NullSpeaker, Speaker, SynthSpeaker
+from assistant.voice.tts_espeak import EspeakSynthesizer
+from assistant.voice.voice_profile import VoiceProfile
 
 SHORT = ["Release.", "5.", "10 seconds left.", "Now switch to your left leg.", "Paused."]
 LONG = [

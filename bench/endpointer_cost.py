@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio_source import WavSource
-from assistant.endpointer import Endpointer, utterances
+from assistant.audio.source import WavSource
+from assistant.audio.wav_file import float_to_pcm16, write_wav
+from assistant.hearing.endpointer import Endpointer, utterances
 from assistant.messages import SAMPLE_RATE, AudioChunk
-from assistant.wav_file import float_to_pcm16, write_wav
 from bench.noise import coloured_noise
 from bench.speech_corpus import DEFAULT_TSV, CorpusEntry, build_corpus
 

@@ -18,8 +18,8 @@ import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from assistant.model_download import DownloadSettings
-from assistant.model_install import install_vosk_model
+from assistant.models.download import DownloadSettings
+from assistant.models.install import install_vosk_model
 
 _NAME = "vosk-model-bench-0.1"
 _LAYOUT = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst", "README")

@@ -15,13 +15,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.audio_source import read_wav_pcm16k
-from assistant.dialog import Dialog
-from assistant.endpointer import pause_lead
-from assistant.intents.base import Context
+from assistant.audio.source import read_wav_pcm16k
+from assistant.dialog.dialog import Dialog
+from assistant.dialog.intents.base import Context
+from assistant.hearing.endpointer import pause_lead
+from assistant.hearing.recognizer import Recognizer, start_stream
+from assistant.hearing.wav_batch import speech_span
 from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Transcript
-from assistant.recognizer import Recognizer, start_stream
-from assistant.wav_batch import speech_span
 from bench.speech_corpus import CorpusEntry
 
 PIECE_BYTES = SAMPLE_RATE * SAMPLE_WIDTH * 30 // 1000

@@ -20,11 +20,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.content import Content, load_content
-from assistant.content_intents import example_files
-from assistant.dialog import Dialog
-from assistant.router import Router, RouterSettings
+from assistant.content.intents import example_files
+from assistant.content.loader import Content, load_content
+from assistant.dialog.dialog import Dialog
 from assistant.settings import content_dir
+from assistant.understanding.router import Router, RouterSettings
 
 OUT_OF_SCOPE_LABEL = "out_of_scope"
 CONTEXT_INTENTS = frozenset({"followup", "other_side", "extend", "time_left"})

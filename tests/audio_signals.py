@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from assistant.audio.wav_file import float_to_pcm16
 from assistant.messages import SAMPLE_RATE, AudioChunk
-from assistant.wav_file import float_to_pcm16
 from bench.noise import coloured_noise
 
 RATE = SAMPLE_RATE

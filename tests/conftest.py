@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from assistant.content import Content, load_content
-from assistant.dialog import Dialog
-from assistant.router import Router
+from assistant.content.loader import Content, load_content
+from assistant.dialog.dialog import Dialog
+from assistant.understanding.router import Router
 
 
 @pytest.fixture(scope="session")

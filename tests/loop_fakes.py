@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from audio_signals import background, syllables
 
-from assistant.bedside import Bedside
+from assistant.audio.wav_file import float_to_pcm16
 from assistant.clock import VirtualClock
 from assistant.errors import AudioError
+from assistant.loop.bedside import Bedside
 from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
-from assistant.wav_file import float_to_pcm16
 
 CHUNK = 480
 """Samples per chunk (30 ms)."""

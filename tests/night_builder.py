@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 from audio_signals import background, cough, door_slam
 
-from assistant.audio_source import read_wav_pcm16k
-from assistant.bedside import Bedside
+from assistant.audio.source import read_wav_pcm16k
+from assistant.audio.wav_file import float_to_pcm16, pcm16_to_float, write_wav
 from assistant.clock import VirtualClock
-from assistant.content import Content
-from assistant.loop_events import Recorder
-from assistant.loop_setup import LoopParts, build_loop
+from assistant.content.loader import Content
+from assistant.loop.bedside import Bedside
+from assistant.loop.events import Recorder
+from assistant.loop.setup import LoopParts, build_loop
 from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
 from assistant.settings import Settings
-from assistant.wav_file import float_to_pcm16, pcm16_to_float, write_wav
 
 AUDIO = Path(__file__).parent / "audio"
 CHUNK = 480

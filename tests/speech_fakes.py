@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.clock import Clock
-from assistant.exercises import Exercise, Routine
-from assistant.speech import Speech
+from assistant.routines.exercises import Exercise, Routine
+from assistant.voice.speech import Speech
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import pytest
 import wav_builder
 from audio_signals import background
 
-from assistant.cli import main
-from assistant.wav_batch import MAX_FILE_SECONDS
+from assistant.cli.main import main
+from assistant.hearing.wav_batch import MAX_FILE_SECONDS
 
 AUDIO = Path(__file__).parent / "audio"
 
@@ -145,7 +145,7 @@ def test_no_traceback_from_a_real_process(config: Path, bad_files: dict[str, Pat
         [
             sys.executable,
             "-m",
-            "assistant.cli",
+            "assistant.cli.main",
             "ask",
             "--config",
             str(config),

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from fake_sounddevice import FakeSoundDevice, device
 
-from assistant import audio_mic
-from assistant.audio_mic import MicSource, find_input_device, list_input_devices
+from assistant.audio import microphone as audio_mic
+from assistant.audio.microphone import MicSource, find_input_device, list_input_devices
+from assistant.audio.wav_file import pcm16_to_float
 from assistant.errors import AudioError
 from assistant.messages import AudioChunk
 from assistant.settings import MicSettings
-from assistant.wav_file import pcm16_to_float
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_overflow_is_counted_logged_and_not_fatal(
     mic.start()
     for i in range(10):
         fake_sd.stream.push(np.zeros(480), overflow=i == 0)
-    with caplog.at_level(logging.WARNING, logger="assistant.audio_mic"):
+    with caplog.at_level(logging.WARNING, logger="assistant.audio.microphone"):
         iterator = iter(mic)
         chunks = [next(iterator) for _ in range(4)]
         fake_sd.stream.push(np.zeros(480))

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.audio_out import SoundDevicePlayer, resample
+from assistant.audio.output import SoundDevicePlayer, resample
 from assistant.errors import AudioError
 
 

@@ -9,19 +9,19 @@ import pytest
 from loop_fakes import Feeder, ScriptedRecognizer
 from speech_fakes import FakeSpeaker
 
-from assistant.attention import Attention
-from assistant.bedside import Bedside
 from assistant.clock import VirtualClock
-from assistant.content import Content
+from assistant.content.loader import Content
 from assistant.cramp_log import CrampLog
-from assistant.dialog import Dialog
-from assistant.exercises import ExerciseBook
-from assistant.loop_events import Recorder
+from assistant.dialog.attention import Attention
+from assistant.dialog.dialog import Dialog
+from assistant.loop.bedside import Bedside
+from assistant.loop.events import Recorder
 from assistant.messages import Transcript
-from assistant.router import Router
-from assistant.routine_host import RoutineHost
-from assistant.session_phrases import SessionPhrases
+from assistant.routines.exercises import ExerciseBook
+from assistant.routines.host import RoutineHost
+from assistant.routines.phrases import SessionPhrases
 from assistant.settings import DialogSettings
+from assistant.understanding.router import Router
 
 OUT_OF_DOMAIN = Transcript("", 0.2, "fake", out_of_domain=True)
 

@@ -7,16 +7,16 @@ import random
 from loop_fakes import Feeder, ScriptedRecognizer
 from speech_fakes import FakeSpeaker
 
-from assistant.bedside import Bedside
 from assistant.clock import VirtualClock
-from assistant.content import Content
-from assistant.dialog import Dialog
-from assistant.exercises import ExerciseBook
-from assistant.loop_events import Recorder
+from assistant.content.loader import Content
+from assistant.dialog.dialog import Dialog
+from assistant.loop.bedside import Bedside
+from assistant.loop.events import Recorder
 from assistant.messages import Transcript
-from assistant.router import Router
-from assistant.routine_host import RoutineHost
-from assistant.session_phrases import SessionPhrases
+from assistant.routines.exercises import ExerciseBook
+from assistant.routines.host import RoutineHost
+from assistant.routines.phrases import SessionPhrases
+from assistant.understanding.router import Router
 
 
 class StreamingScripted(ScriptedRecognizer):

@@ -12,10 +12,10 @@ import pytest
 from fake_vosk import FakeVosk, make_model_tree
 from local_http import LocalServer, local_server, zip_folder
 
-from assistant import content
-from assistant.cli import main
-from assistant.content import Sentence
-from assistant.download_progress import ProgressBar
+from assistant.cli.main import main
+from assistant.content import loader as content
+from assistant.content.loader import Sentence
+from assistant.models.progress import ProgressBar
 from assistant.settings_file import ENV_VAR
 
 NAME = "vosk-model-cli-0.1"

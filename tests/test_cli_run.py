@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fake_sounddevice import FakeSoundDevice, device
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 AUDIO = Path(__file__).parent / "audio"
 

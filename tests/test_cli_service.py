@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from assistant.cli_service import UNIT_NAME, ServiceOptions, render_unit, user_unit_dir
+from assistant.cli.main import main
+from assistant.cli.service import UNIT_NAME, ServiceOptions, render_unit, user_unit_dir
 
 
 def parse_unit(text: str) -> configparser.ConfigParser:

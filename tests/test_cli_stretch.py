@@ -8,8 +8,8 @@ import sys
 import pytest
 from test_audio_out import fake_sounddevice
 
-from assistant.cli import main
-from assistant.exercises import ExerciseBook
+from assistant.cli.main import main
+from assistant.routines.exercises import ExerciseBook
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli.main import main
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +43,8 @@ def test_ask_without_a_question_is_refused(capsys: pytest.CaptureFixture[str]) -
 
 
 def _chat(lines: bytes, *args: str) -> list[str]:
-    from assistant import cli_text
-    from assistant.cli import build_parser
+    from assistant.cli import text as cli_text
+    from assistant.cli.main import build_parser
 
     parsed = build_parser().parse_args(["chat", *args])
     out = io.StringIO()
@@ -81,7 +81,7 @@ def test_chat_plain_skips_blank_lines() -> None:
 def test_no_traceback_from_a_real_process(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "chat", "--json"],
+        [sys.executable, "-m", "assistant.cli.main", "chat", "--json"],
         input=b"\xff\xfe\n\x00\nstop\n",
         capture_output=True,
         env=env,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.content import CONTENT_ENV, Content, content_dir, load_content
+from assistant.content.loader import CONTENT_ENV, Content, content_dir, load_content
 from assistant.errors import ContentError
 
 INTENTS = {
@@ -125,7 +125,7 @@ def test_not_toml_and_missing_file(broken: Path) -> None:
 def test_cli_reports_broken_content_in_one_line(broken: Path) -> None:
     _edit(broken / "responses.toml", 'sources = ["nhs_dvt"]', 'sources = ["somewhere"]')
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "what causes cramps"],
+        [sys.executable, "-m", "assistant.cli.main", "ask", "what causes cramps"],
         capture_output=True,
         text=True,
         env={"PATH": "/usr/bin:/bin", CONTENT_ENV: str(broken), "HOME": str(broken)},

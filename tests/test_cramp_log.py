@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import build_parser, main
-from assistant.cli_log import run_log
+from assistant.cli.log import run_log
+from assistant.cli.main import build_parser, main
 from assistant.cramp_log import CrampLog, CrampLogError
 from assistant.log_phrases import load_log_phrases
 from assistant.settings_file import ENV_VAR

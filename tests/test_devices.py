@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from assistant.cli import main
-from assistant.devices import list_devices, resolve_device
+from assistant.audio.devices import list_devices, resolve_device
+from assistant.cli.main import main
 from assistant.errors import AudioError, SettingsError
 
 

@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from assistant.content import Content
-from assistant.dialog import Dialog
+from assistant.content.loader import Content
+from assistant.dialog.dialog import Dialog
 from assistant.messages import Transcript
-from assistant.router import Router
 from assistant.settings import DialogSettings
+from assistant.understanding.router import Router
 
 
 def words(text: str) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.domain_lm import (
+from assistant.hearing.domain_lm import (
     GARBAGE_PREFIX,
     arpa_trigram,
     build_domain_model,
@@ -109,8 +109,8 @@ def test_hash_ignores_order_case_and_duplicates_but_not_content() -> None:
 
 
 def test_content_pronunciations_fill_cmudict_gaps(tmp_path: Path) -> None:
-    from assistant.engine_pocketsphinx import PocketsphinxTuning, domain_model_files
-    from assistant.engine_pocketsphinx import _import_pocketsphinx as load
+    from assistant.hearing.pocketsphinx_engine import PocketsphinxTuning, domain_model_files
+    from assistant.hearing.pocketsphinx_engine import _import_pocketsphinx as load
 
     cmudict = Path(load().get_model_path()) / "en-us" / "cmudict-en-us.dict"
     sentences = ["walk me through towel scrunches", "can sciatica cause cramps", "should i see a gp"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from audio_signals import RATE, background, chunks, click, cough, door_slam, place, syllables
 
-from assistant.endpointer import Endpointer, utterances
+from assistant.hearing.endpointer import Endpointer, utterances
 from assistant.messages import Utterance
 from assistant.settings import EndpointSettings
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.audio_source import read_wav_pcm16k
-from assistant.content import Content
-from assistant.dialog import Dialog
-from assistant.engine_pocketsphinx import PocketsphinxRecognizer
-from assistant.wav_batch import speech_span
+from assistant.audio.source import read_wav_pcm16k
+from assistant.content.loader import Content
+from assistant.dialog.dialog import Dialog
+from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.wav_batch import speech_span
 
 AUDIO = Path(__file__).parent / "audio"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fake_vosk import FakeVosk, make_model_tree
 
-from assistant.engine_vosk import VoskRecognizer
 from assistant.errors import ModelError
+from assistant.hearing.vosk_engine import VoskRecognizer
 
 SENTENCES = [
     "How do I stretch my calf?",

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from assistant.errors import ContentError
-from assistant.exercises import ExerciseBook, ExerciseChoiceError, default_exercises_path
-from assistant.session_phrases import SessionPhrases, default_phrases_path
+from assistant.routines.exercises import ExerciseBook, ExerciseChoiceError, default_exercises_path
+from assistant.routines.phrases import SessionPhrases, default_phrases_path
 
 RAW: dict[str, Any] = tomllib.loads(default_exercises_path().read_text(encoding="utf-8"))
 

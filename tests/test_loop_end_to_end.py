@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 from night_builder import NIGHT_B_SECONDS, SEED, build_night_b, perform_night_a
 
-from assistant.content import Content
-from assistant.session_phrases import SessionPhrases
+from assistant.content.loader import Content
+from assistant.routines.phrases import SessionPhrases
 from assistant.settings_file import load_settings
 
-pytest.importorskip("assistant.recognizer", reason="the speech-in branch (recogniser) is not merged yet")
+pytest.importorskip(
+    "assistant.hearing.recognizer", reason="the speech-in branch (recogniser) is not merged yet"
+)
 pytest.importorskip("pocketsphinx")
 
 CONFIG = """
@@ -40,7 +42,16 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(night: Path, out: Path, config: Path) -> list[dict[str, Any]]:
-    command = [sys.executable, "-m", "assistant.cli", "run", "--mic-file", str(night), "--speak-to", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "assistant.cli.main",
+        "run",
+        "--mic-file",
+        str(night),
+        "--speak-to",
+        str(out),
+    ]
     command += ["--log-json", "--fast", "--seed", str(SEED), "--config", str(config)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr

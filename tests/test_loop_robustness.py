@@ -12,16 +12,16 @@ import numpy as np
 from audio_signals import background, place, syllables
 from loop_fakes import ArraySource, BrokenSpeaker, ScriptedRecognizer
 
-from assistant.audio_source import AudioSource
+from assistant.audio.source import AudioSource
 from assistant.clock import VirtualClock
-from assistant.content import Content
+from assistant.content.loader import Content
 from assistant.errors import AudioError
-from assistant.listen_loop import ListenLoop
-from assistant.loop_events import Recorder
-from assistant.loop_setup import build_loop
-from assistant.router import Router
+from assistant.loop.events import Recorder
+from assistant.loop.listen_loop import ListenLoop
+from assistant.loop.setup import build_loop
 from assistant.settings import Settings
-from assistant.speaker_guard import GuardedSpeaker
+from assistant.understanding.router import Router
+from assistant.voice.speaker_guard import GuardedSpeaker
 
 RATE = 16000
 
@@ -123,11 +123,11 @@ def test_a_speaker_that_fails_never_ends_the_loop(content: Content) -> None:
 _SIGNAL_CHILD = """
 import sys
 sys.path.insert(0, sys.argv[1])
-from assistant.cli_run import _run
+from assistant.cli.run import _run
 from assistant.clock import MonotonicClock
-from assistant.content import load_content
-from assistant.loop_events import JsonLines
-from assistant.loop_setup import build_loop
+from assistant.content.loader import load_content
+from assistant.loop.events import JsonLines
+from assistant.loop.setup import build_loop
 from assistant.settings import Settings
 from loop_fakes import EndlessSilence, ScriptedRecognizer
 

@@ -13,9 +13,9 @@ from fake_vosk import make_model_tree
 from local_http import LocalServer, local_server, zip_entries, zip_folder
 
 from assistant.errors import ModelError
-from assistant.model_download import DownloadSettings
-from assistant.model_install import install_vosk_model
-from assistant.models import check_vosk_model
+from assistant.models.download import DownloadSettings
+from assistant.models.finding import check_vosk_model
+from assistant.models.install import install_vosk_model
 
 NAME = "vosk-model-test-0.1"
 

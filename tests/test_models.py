@@ -9,7 +9,7 @@ import pytest
 from fake_vosk import make_model_tree
 
 from assistant.errors import ModelError
-from assistant.models import (
+from assistant.models.finding import (
     VOSK_MODEL_NAME,
     check_vosk_model,
     ensure_vosk_model,

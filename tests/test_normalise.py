@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.content import Content
+from assistant.content.loader import Content
 
 
 @pytest.mark.parametrize(

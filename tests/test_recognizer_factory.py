@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from fake_vosk import FakeVosk, make_model_tree
 
-from assistant.engine_pocketsphinx import PocketsphinxRecognizer
-from assistant.engine_vosk import VoskRecognizer
 from assistant.errors import ModelError, SettingsError
-from assistant.recognizer import create_recognizer
+from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.recognizer import create_recognizer
+from assistant.hearing.vosk_engine import VoskRecognizer
 from assistant.settings import RecognizerSettings
 
 SENTENCES = ["my calf is cramping", "what causes cramps", "stop", "pause"]

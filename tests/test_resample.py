@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.resample import Resampler, resample
+from assistant.audio.resample import Resampler, resample
 
 
 def _level_db(samples: np.ndarray) -> float:

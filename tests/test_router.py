@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from assistant.content import Content
-from assistant.dialog import Dialog
+from assistant.content.loader import Content
+from assistant.dialog.dialog import Dialog
 from assistant.messages import IntentMatch
-from assistant.router import Router
+from assistant.understanding.router import Router
 from bench.router_eval import DATA, evaluate_file
 
 

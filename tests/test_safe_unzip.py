@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from local_http import zip_entries
 
-from assistant import safe_unzip
 from assistant.errors import ModelError
-from assistant.safe_unzip import safe_unpack, unsafe_reason
+from assistant.models import safe_unzip as safe_unzip
+from assistant.models.safe_unzip import safe_unpack, unsafe_reason
 
 
 def entry(name: str, mode: int = 0o100644) -> zipfile.ZipInfo:

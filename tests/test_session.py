@@ -9,11 +9,11 @@ import pytest
 from speech_fakes import FakeSpeaker
 
 from assistant.clock import VirtualClock
-from assistant.exercises import ExerciseBook
-from assistant.session import Session
-from assistant.session_phrases import SessionPhrases
-from assistant.session_runner import SessionRunner
-from assistant.timeline import Cue, Timing
+from assistant.routines.exercises import ExerciseBook
+from assistant.routines.phrases import SessionPhrases
+from assistant.routines.runner import SessionRunner
+from assistant.routines.session import Session
+from assistant.routines.timeline import Cue, Timing
 
 BOOK = ExerciseBook.from_file()
 PHRASES = SessionPhrases.from_file()

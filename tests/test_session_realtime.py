@@ -6,10 +6,10 @@ import pytest
 from speech_fakes import FakeSpeaker, short_routine
 
 from assistant.clock import MonotonicClock
-from assistant.session import Session
-from assistant.session_phrases import SessionPhrases
-from assistant.session_runner import SessionRunner
-from assistant.timeline import Cue, Timing
+from assistant.routines.phrases import SessionPhrases
+from assistant.routines.runner import SessionRunner
+from assistant.routines.session import Session
+from assistant.routines.timeline import Cue, Timing
 
 
 @pytest.mark.realtime

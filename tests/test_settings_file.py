@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli.main import main
 from assistant.errors import SettingsError
 from assistant.settings import Settings
 from assistant.settings_file import ENV_VAR, config_path, load_settings

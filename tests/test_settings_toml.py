@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli.main import main
 from assistant.settings import Settings, VoiceSettings
 from assistant.settings_file import ENV_VAR, load_settings, settings_from_dict
 from assistant.settings_toml import example_config, field_docs, render_settings, toml_value

@@ -10,22 +10,22 @@ import pytest
 from audio_signals import background, syllables
 from fake_vosk import FakeVosk, make_model_tree
 
-from assistant.audio_source import WavSource
-from assistant.content import Content
-from assistant.endpoint_events import (
+from assistant.audio.source import WavSource
+from assistant.audio.wav_file import float_to_pcm16
+from assistant.content.loader import Content
+from assistant.errors import ModelError
+from assistant.hearing.endpoint_events import (
     EndpointEvent,
     SpeechAudio,
     SpeechDropped,
     SpeechEnded,
     SpeechStarted,
 )
-from assistant.endpointer import Endpointer
-from assistant.engine_pocketsphinx import PocketsphinxRecognizer, PocketsphinxTuning
-from assistant.engine_vosk import VoskRecognizer
-from assistant.errors import ModelError
+from assistant.hearing.endpointer import Endpointer
+from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
+from assistant.hearing.recognizer import BufferedStream, start_stream
+from assistant.hearing.vosk_engine import VoskRecognizer
 from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
-from assistant.recognizer import BufferedStream, start_stream
-from assistant.wav_file import float_to_pcm16
 
 AUDIO = Path(__file__).parent / "audio"
 FIXTURES = ["q_calf_cramping.wav", "q_left_foot_brown12.wav", "q_causes.wav", "human_goforward.wav"]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from assistant.templates import SlotRef, TemplateError, expand, parse
+from assistant.understanding.templates import SlotRef, TemplateError, expand, parse
 
 
 def words(expansions: Sequence[Sequence[object]]) -> set[str]:

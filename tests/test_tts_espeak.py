@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.tts_espeak import EspeakSynthesizer
-from assistant.voice_profile import VoiceProfile
+from assistant.voice.tts_espeak import EspeakSynthesizer
+from assistant.voice.voice_profile import VoiceProfile
 
 
 @pytest.fixture(scope="module")

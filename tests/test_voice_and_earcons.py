@@ -7,11 +7,11 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from assistant.earcons import EARCONS, earcon, earcon_seconds
 from assistant.settings import VoiceSettings
-from assistant.speaker import NullSpeaker, open_speaker
-from assistant.speech import estimate_seconds
-from assistant.voice_profile import is_night, profile_for
+from assistant.voice.earcons import EARCONS, earcon, earcon_seconds
+from assistant.voice.speaker import NullSpeaker, open_speaker
+from assistant.voice.speech import estimate_seconds
+from assistant.voice.voice_profile import is_night, profile_for
 
 
 def test_night_hours_wrap_past_midnight() -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.content import load_content
-from assistant.engine_vosk import VoskRecognizer
+from assistant.content.loader import load_content
+from assistant.hearing.vosk_engine import VoskRecognizer
 from assistant.messages import SAMPLE_RATE
-from assistant.models import find_vosk_model
+from assistant.models.finding import find_vosk_model
 from assistant.settings import RecognizerSettings
 
 MODEL = find_vosk_model(RecognizerSettings())

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from assistant.errors import ModelError
-from assistant.vosk_grammar import build_grammar, sentence_words
-from assistant.vosk_result import VoskWord, parse_result, transcript_from_words
+from assistant.hearing.vosk_grammar import build_grammar, sentence_words
+from assistant.hearing.vosk_result import VoskWord, parse_result, transcript_from_words
 
 
 def test_words_with_confidences_and_times_are_parsed() -> None:

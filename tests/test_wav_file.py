@@ -10,8 +10,15 @@ import numpy as np
 import pytest
 from wav_builder import tone, wav_bytes, write
 
+from assistant.audio.wav_file import (
+    WavInfo,
+    decode_frames,
+    iter_frames,
+    pcm16_to_float,
+    read_wav_info,
+    write_wav,
+)
 from assistant.errors import AudioError
-from assistant.wav_file import WavInfo, decode_frames, iter_frames, pcm16_to_float, read_wav_info, write_wav
 
 
 def _decode_whole(path: Path) -> np.ndarray:

@@ -11,17 +11,17 @@ import numpy as np
 import pytest
 from speech_fakes import ToneSynth
 
-from assistant.cli import main
+from assistant.cli.main import main
 from assistant.clock import VirtualClock
-from assistant.earcons import earcon_seconds
-from assistant.exercises import ExerciseBook
-from assistant.session import Session
-from assistant.session_phrases import SessionPhrases
-from assistant.session_runner import SessionRunner
+from assistant.routines.exercises import ExerciseBook
+from assistant.routines.phrases import SessionPhrases
+from assistant.routines.runner import SessionRunner
+from assistant.routines.session import Session
+from assistant.routines.timeline import Cue, Timing
 from assistant.settings import VoiceSettings
-from assistant.speaker import open_speaker
-from assistant.timeline import Cue, Timing
-from assistant.wav_speaker import WavSpeaker
+from assistant.voice.earcons import earcon_seconds
+from assistant.voice.speaker import open_speaker
+from assistant.voice.wav_speaker import WavSpeaker
 
 FRAME = 0.01
 LEVEL = 250.0

@@ -1,0 +1,121 @@
+"""The `Recognizer` interface and the factory that picks an engine (pocketsphinx or Vosk)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from assistant.errors import ModelError, SettingsError
+from assistant.messages import Transcript
+from assistant.settings import RecognizerSettings
+
+_LOGGER = logging.getLogger(__name__)
+
+ENGINES = ("auto", "pocketsphinx", "vosk")
+
+
+class Recognizer(Protocol):
+    """Turns one utterance into a Transcript."""
+
+    name: str
+    """The engine's name, as in `Transcript.engine`."""
+
+    def transcribe(self, audio: bytes) -> Transcript:
+        """Recognise one utterance of 16 kHz mono s16le PCM."""
+        ...
+
+
+class Transcriber(Protocol):
+    """Anything with `transcribe` (a recogniser, or a test's fake)."""
+
+    def transcribe(self, audio: bytes) -> Transcript: ...
+
+
+class RecognitionStream(Protocol):
+    """One utterance being recognised while it is spoken."""
+
+    def accept(self, pcm: bytes) -> None:
+        """The next piece of the utterance (16 kHz mono s16le; any length, odd bytes carried over)."""
+        ...
+
+    def prepare(self) -> None:
+        """The speaker paused and the pieces so far may be the whole utterance: work ahead on them, so
+        that `finish` is quick if no more come (it must return the same as without this call)."""
+        ...
+
+    def finish(self) -> Transcript:
+        """The utterance is over: what was said (the same as `transcribe` of all the pieces joined)."""
+        ...
+
+    def cancel(self) -> None:
+        """The utterance is discarded; nothing more is decoded."""
+        ...
+
+
+class StreamingRecognizer(Recognizer, Protocol):
+    """A recogniser that can also decode an utterance as it arrives (one stream at a time: starting a
+    stream cancels one still open)."""
+
+    def start(self) -> RecognitionStream: ...
+
+
+class BufferedStream:
+    """The stream of a recogniser that cannot stream: it keeps the audio and transcribes it at the end."""
+
+    def __init__(self, recognizer: Transcriber) -> None:
+        self.recognizer = recognizer
+        self._pieces: list[bytes] = []
+
+    def accept(self, pcm: bytes) -> None:
+        self._pieces.append(pcm)
+
+    def prepare(self) -> None:
+        """Nothing to do ahead: the whole audio is transcribed at the end."""
+
+    def finish(self) -> Transcript:
+        audio, self._pieces = b"".join(self._pieces), []
+        return self.recognizer.transcribe(audio)
+
+    def cancel(self) -> None:
+        self._pieces = []
+
+
+def start_stream(recognizer: Transcriber) -> RecognitionStream:
+    """A streaming session on the recogniser: its own when it has one, else a `BufferedStream`."""
+    start = getattr(recognizer, "start", None)
+    if callable(start):
+        stream: RecognitionStream = start()
+        return stream
+    return BufferedStream(recognizer)
+
+
+def create_recognizer(settings: RecognizerSettings, sentences: Sequence[str]) -> Recognizer:
+    """The engine the settings ask for, restricted to the sentences.
+
+    "auto" takes Vosk when `find_vosk_model` finds a usable model, else pocketsphinx (which needs no
+    download). "vosk" without a model is a ModelError saying how to get one. Engines are imported lazily.
+    """
+    from assistant.models.finding import find_vosk_model
+
+    engine = settings.engine
+    if engine not in ENGINES:
+        raise SettingsError(
+            f"recognizer.engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})"
+        )
+    if engine in ("auto", "vosk"):
+        model = find_vosk_model(settings)
+        if model is not None:
+            from assistant.hearing.vosk_engine import VoskRecognizer
+
+            _LOGGER.info("recogniser: vosk with %s", model)
+            return VoskRecognizer(model, sentences)
+        if engine == "vosk":
+            raise ModelError(
+                f"no Vosk model in {settings.models_dir}: run `cramp-assistant models download` "
+                "or pass --model PATH"
+            )
+    from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
+
+    _LOGGER.info("recogniser: pocketsphinx")
+    return PocketsphinxRecognizer(sentences, settings.models_dir)

@@ -1,0 +1,115 @@
+"""Runs guided routines inside the bedside loop: starts one after its announcement, keeps its cues on time
+(polled from the loop, no thread), routes voice controls to it, and reports its cues as events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from assistant.clock import Clock
+from assistant.loop.events import Event
+from assistant.routines.exercises import ExerciseBook
+from assistant.routines.phrases import SessionPhrases
+from assistant.routines.runner import SessionRunner
+from assistant.routines.session import Session
+from assistant.routines.timeline import Cue, Timing
+from assistant.voice.earcons import earcon_seconds
+from assistant.voice.speaker import Speaker
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class RoutineHost:
+    """At most one routine at a time: pending (announced, not yet started), running, or none."""
+
+    def __init__(
+        self,
+        book: ExerciseBook,
+        phrases: SessionPhrases,
+        speaker: Speaker,
+        clock: Clock,
+        emit: Callable[[Event], None],
+        origin: float = 0.0,
+        hold: float | None = None,
+        earcons: bool = True,
+    ) -> None:
+        self.book = book
+        self.phrases = phrases
+        self.speaker = speaker
+        self.clock = clock
+        self.emit = emit
+        self.origin = origin
+        self.hold = hold
+        self.earcons = earcons
+        self.name: str | None = None
+        self.runner: SessionRunner | None = None
+        self._start_at: float | None = None
+        self._wakeup: float | None = None
+
+    @property
+    def active(self) -> bool:
+        """A routine is announced or running (voice controls go to it)."""
+        return self.name is not None
+
+    def next_wakeup(self) -> float | None:
+        """When `tick` next has something to do (None: nothing planned, e.g. paused or idle)."""
+        return self._start_at if self._start_at is not None else self._wakeup
+
+    def begin(self, name: str, at: float) -> None:
+        """Start routine `name` at clock time `at` (after the reply announcing it has been said)."""
+        if self.active:
+            self.end("stopped")
+        routine = self.book.routine(name, self.hold)
+        timing = Timing(release_delay=earcon_seconds("hold_end") + 0.05 if self.earcons else 0.0)
+        session = Session(routine, self.phrases, self.speaker.duration, timing)
+        self.runner = SessionRunner(session, self.speaker, self.clock, self.earcons, on_cue=self._on_cue)
+        self.name, self._start_at, self._wakeup = name, at, None
+        self.emit(self._event("routine", name=name, state="started"))
+
+    def tick(self) -> None:
+        """Start or advance the routine when its time has come."""
+        if self.runner is None:
+            return
+        now = self.clock.now()
+        if self._start_at is not None:
+            if now < self._start_at:
+                return
+            self._start_at = None
+            self._wakeup = self.runner.start()
+        elif self._wakeup is not None and now >= self._wakeup:
+            self._wakeup = self.runner.poll()
+        self._check_finished()
+
+    def control(self, name: str) -> None:
+        """Apply a voice control (pause, resume, stop, next, repeat, time_left, extend, other_side)."""
+        if self.runner is None:
+            return
+        if self._start_at is not None:
+            if name == "stop":
+                self.speaker.stop()
+                self.end("stopped")
+            return
+        self._wakeup = self.runner.control(name)
+        self._check_finished("stopped" if name == "stop" else "finished")
+
+    def end(self, state: str) -> None:
+        """Forget the routine (state: finished or stopped), without saying anything."""
+        if self.name is not None:
+            self.emit(self._event("routine", name=self.name, state=state))
+        self.name, self.runner, self._start_at, self._wakeup = None, None, None, None
+
+    def _check_finished(self, state: str = "finished") -> None:
+        runner = self.runner
+        if runner is not None and runner.session.finished:
+            self.end(state)
+
+    def _on_cue(self, cue: Cue, played_at: float) -> None:
+        if cue.kind == "say":
+            self.emit(self._event("say", text=cue.text, seconds=round(cue.seconds, 3), source="routine"))
+        elif cue.kind == "hold":
+            self.emit(self._event("hold", seconds=cue.seconds, exercise=cue.exercise, side=cue.side))
+        else:
+            self.emit(self._event("release", exercise=cue.exercise, side=cue.side, completed=cue.completed))
+
+    def _event(self, kind: str, **fields: object) -> Event:
+        return {"event": kind, "t": round(self.clock.now() - self.origin, 3), **fields}

@@ -1,0 +1,321 @@
+"""A guided routine as an event-driven session: cues come due on a clock; controls act at any time.
+
+Drive it with `start(now)`, then `due(now)` whenever `next_wakeup()` is reached, and `control(name, now)`
+when the person says something. Every method returns the cues due at `now`, to be played at once.
+The hold is timed from its start (and across pauses) on the given times only; speech never delays it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from assistant.routines.exercises import Routine
+from assistant.routines.phrases import SessionPhrases, fill
+from assistant.routines.timeline import Cue, HoldStep, Planner, SayStep, Timing, build_steps
+
+_LOGGER = logging.getLogger(__name__)
+_EPS = 1e-6
+CONTROLS = ("pause", "resume", "stop", "next", "skip", "repeat", "time_left", "extend", "other_side")
+EXTEND_SECONDS = 10.0
+
+
+@dataclass
+class _Hold:
+    """The hold in progress (running or paused)."""
+
+    step: int
+    length: float
+    elapsed: float = 0.0
+    """Seconds done before `resumed_at`."""
+    resumed_at: float | None = None
+    """Clock time the hold (re)started; None while paused."""
+
+    def remaining(self, now: float) -> float:
+        running = 0.0 if self.resumed_at is None else now - self.resumed_at
+        return max(0.0, self.length - self.elapsed - running)
+
+
+class Session:
+    """One guided routine: its steps, where it is, and the cues still to come."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        phrases: SessionPhrases,
+        duration: Callable[[str], float],
+        timing: Timing | None = None,
+    ) -> None:
+        self.routine = routine
+        self.phrases = phrases
+        self.steps = build_steps(routine, phrases)
+        self.planner = Planner(self.steps, phrases, duration, timing or Timing())
+        self._plan: Iterator[Cue] = iter(())
+        self._peeked: Cue | None = None
+        self._order: list[int] = []
+        self._done_upto = -1
+        self._busy_until = -math.inf
+        self._released_step = -1
+        self._hold: _Hold | None = None
+        self._paused = False
+        self._started = False
+        self._stopped = False
+
+    # --- driving -------------------------------------------------------------------------------
+
+    def start(self, now: float) -> list[Cue]:
+        self._started = True
+        self._set_plan(list(range(len(self.steps))), [], now)
+        return self.due(now)
+
+    def due(self, now: float) -> list[Cue]:
+        """Cues whose time has come, in order; advances the session past them."""
+        out: list[Cue] = []
+        while (cue := self.pop_due(now)) is not None:
+            out.append(cue)
+        return out
+
+    def pop_due(self, now: float) -> Cue | None:
+        """The next cue if its time has come (play it before asking again: the following phrase is
+        only synthesised when asked for, so nothing delays a cue that is already due)."""
+        cue = self._peek()
+        if cue is None or cue.t > now + _EPS:
+            return None
+        self._peeked = None
+        self._note(cue)
+        return cue
+
+    def next_wakeup(self) -> float | None:
+        """When the next cue is due; None when nothing is planned (finished, or paused)."""
+        cue = self._peek()
+        return None if cue is None else cue.t
+
+    def timeline(self, now: float) -> list[Cue]:
+        """Start and run to the end with no controls: every cue (the --dry-run timeline)."""
+        cues = self.start(now)
+        while (t := self.next_wakeup()) is not None:
+            cues.extend(self.due(t))
+        return cues
+
+    @property
+    def finished(self) -> bool:
+        return self._stopped or (self._started and not self._paused and self._peek() is None)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def remaining(self, now: float) -> float | None:
+        """Seconds left in the current hold, or None when no hold is in progress."""
+        return None if self._hold is None else self._hold.remaining(now)
+
+    # --- controls --------------------------------------------------------------------------------
+
+    def control(self, name: str, now: float) -> list[Cue]:
+        """Apply a control by name (see CONTROLS); returns the cues due now (its spoken reply)."""
+        if name not in CONTROLS:
+            raise ValueError(f"unknown control {name!r}; one of {', '.join(CONTROLS)}")
+        if not self._started or self.finished:
+            return []
+        method = {"skip": "next", "next": "next"}.get(name, name)
+        cues: list[Cue] = getattr(self, method)(now)
+        return cues
+
+    def pause(self, now: float) -> list[Cue]:
+        if self._paused:
+            return []
+        if self._hold is not None and self._hold.resumed_at is not None:
+            self._hold.elapsed = self._hold.length - self._hold.remaining(now)
+            self._hold.resumed_at = None
+        else:
+            self._order, self._done_upto = self._remaining_order(now), -1
+        self._paused = True
+        return self._reply_paused(now, [self.phrases.paused])
+
+    def resume(self, now: float) -> list[Cue]:
+        if not self._paused:
+            return self._continue(now, [self.phrases.not_paused])
+        self._paused = False
+        if self._hold is not None:
+            self._hold.resumed_at = now
+            left = self._whole(self._hold.remaining(now))
+            return self._continue(now, [fill(self.phrases.resumed_hold, seconds=left)])
+        self._set_plan(self._order, [self.phrases.resumed], now)
+        return self.due(now)
+
+    def stop(self, now: float) -> list[Cue]:
+        early = self._end_hold_early(now)
+        self._paused = False
+        self._set_plan([], [self.phrases.stopped], now, before=early)
+        cues = self.due(now)
+        self._stopped = True
+        return cues
+
+    def next(self, now: float) -> list[Cue]:
+        """Skip: end the hold (or the instructions) and go on to the next part."""
+        self._paused = False
+        if self._hold is not None:
+            after = self._after(self._hold.step)
+            early = self._end_hold_early(now)
+            self._set_plan(after, [self.phrases.skipped], now, before=early)
+            return self.due(now)
+        order = self._remaining_order(now)
+        first = order[0] if order else None
+        if first is not None and isinstance(self.steps[first], HoldStep):
+            order = order[1:]
+        else:
+            holds = [i for i in order if isinstance(self.steps[i], HoldStep)]
+            order = order[order.index(holds[0]) :] if holds else order[-1:]
+        self._set_plan(order, [self.phrases.skipped], now)
+        return self.due(now)
+
+    def repeat(self, now: float) -> list[Cue]:
+        """Say the current exercise's instructions again (the hold keeps running meanwhile)."""
+        exercise = self._current_exercise()
+        texts = [
+            s.text for s in self.steps if isinstance(s, SayStep) and s.instruction and s.exercise == exercise
+        ]
+        return self._continue(now, texts)
+
+    def time_left(self, now: float) -> list[Cue]:
+        if self._hold is None:
+            return self._continue(now, [self.phrases.no_hold])
+        left = self._whole(self._hold.remaining(now))
+        return self._continue(now, [fill(self.phrases.time_left, seconds=left)])
+
+    def extend(self, now: float) -> list[Cue]:
+        if self._hold is None:
+            return self._continue(now, [self.phrases.no_hold])
+        self._hold.length += EXTEND_SECONDS
+        return self._continue(now, [fill(self.phrases.extended, seconds=EXTEND_SECONDS)])
+
+    def other_side(self, now: float) -> list[Cue]:
+        """Switch to the same exercise's set on the other side (ending this hold early)."""
+        if self._hold is None:
+            return self._continue(now, [self.phrases.no_hold])
+        current = self._hold_step(self._hold.step)
+        target = next(
+            (
+                i
+                for i, s in enumerate(self.steps)
+                if isinstance(s, HoldStep)
+                and s.exercise.id == current.exercise.id
+                and s.side is not None
+                and s.side != current.side
+                and s.direction == current.direction
+            ),
+            None,
+        )
+        if target is None:
+            return self._continue(now, [self.phrases.no_sides])
+        side = self._hold_step(target)
+        here = self._hold.step
+        order = self._after(target - 1) if target > here else [target, *self._after(here)]
+        early = self._end_hold_early(now)
+        self._paused = False
+        text = fill(self.phrases.other_side, side=side.side, limb=side.exercise.limb)
+        self._set_plan(order, [text], now, before=early)
+        return self.due(now)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _continue(self, now: float, texts: list[str]) -> list[Cue]:
+        """Say texts now, then carry on from where the session is (within the hold, if one runs)."""
+        if self._paused:
+            return self._reply_paused(now, texts)
+        hold = self._hold
+        if hold is not None and hold.resumed_at is not None:
+            hold.elapsed = hold.length - hold.remaining(now)
+            hold.resumed_at = now
+            replies = self.planner.replies(now, texts, self._current_exercise())
+            after = self._after(hold.step)
+            self._order, self._done_upto, self._peeked = [hold.step, *after], -1, None
+            self._plan = self._chain_hold(hold, now, replies, after)
+            return self.due(now)
+        self._set_plan(self._remaining_order(now), texts, now)
+        return self.due(now)
+
+    def _chain_hold(self, hold: _Hold, now: float, replies: list[Cue], after: list[int]) -> Iterator[Cue]:
+        t = yield from self.planner.hold_rest(hold.step, now, hold.elapsed, hold.length, replies)
+        yield from self.planner.from_steps(after, t)
+
+    def _reply_paused(self, now: float, texts: list[str]) -> list[Cue]:
+        self._plan, self._peeked = iter(self.planner.replies(now, texts, self._current_exercise())), None
+        return self.due(now)
+
+    def _set_plan(
+        self, order: list[int], texts: list[str], now: float, before: list[Cue] | None = None
+    ) -> None:
+        replies = self.planner.replies(now, texts, self._current_exercise())
+        t = replies[-1].end + self.planner.timing.gap if replies else now
+        self._order, self._done_upto, self._peeked = list(order), -1, None
+        self._plan = self._chain(before or [], replies, order, t)
+
+    def _chain(self, before: list[Cue], replies: list[Cue], order: list[int], t: float) -> Iterator[Cue]:
+        yield from before
+        yield from replies
+        yield from self.planner.from_steps(order, t)
+
+    def _end_hold_early(self, now: float) -> list[Cue]:
+        if self._hold is None:
+            return []
+        step = self._hold_step(self._hold.step)
+        self._hold = None
+        return [Cue(now, "release", side=step.side, exercise=step.exercise.id, completed=False)]
+
+    def _peek(self) -> Cue | None:
+        if self._peeked is None:
+            self._peeked = next(self._plan, None)
+        return self._peeked
+
+    def _note(self, cue: Cue) -> None:
+        """Track position as a cue is played."""
+        if cue.kind == "hold":
+            self._hold = _Hold(cue.step, cue.seconds, 0.0, cue.t)
+        elif cue.kind == "release" and cue.completed:
+            self._hold = None
+            self._released_step = cue.step
+        if cue.step < 0:
+            return
+        if cue.step in self._order[self._done_upto + 1 :]:
+            self._done_upto = self._order.index(cue.step, self._done_upto + 1)
+        if cue.kind == "say":
+            self._busy_until = cue.end
+
+    def _remaining_order(self, now: float) -> list[int]:
+        """Steps still to do: the current one again if its speech was cut, else from the next."""
+        if self._done_upto < 0:
+            return list(self._order)
+        current = self._order[self._done_upto]
+        cut = now < self._busy_until - _EPS and current != self._released_step
+        start = self._done_upto if cut else self._done_upto + 1
+        return self._order[start:]
+
+    def _after(self, index: int) -> list[int]:
+        """The steps that follow step `index` in the current order (or in routine order)."""
+        if index in self._order:
+            return self._order[self._order.index(index) + 1 :]
+        return list(range(index + 1, len(self.steps)))
+
+    def _current_exercise(self) -> str | None:
+        if self._hold is not None:
+            step = self.steps[self._hold.step]
+        elif self._done_upto >= 0:
+            step = self.steps[self._order[self._done_upto]]
+        elif self._order:
+            step = self.steps[self._order[0]]
+        else:
+            return None
+        return step.exercise.id if isinstance(step, HoldStep) else step.exercise
+
+    def _hold_step(self, index: int) -> HoldStep:
+        step = self.steps[index]
+        if not isinstance(step, HoldStep):
+            raise TypeError(f"step {index} is not a hold")
+        return step
+
+    @staticmethod
+    def _whole(seconds: float) -> int:
+        return max(0, math.ceil(seconds - 0.05))

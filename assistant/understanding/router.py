@@ -1,0 +1,184 @@
+"""Text to intent: normalise, mask list words, fuzzy-match against the expanded template sentences."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from assistant.content.loader import OUT_OF_SCOPE, Content, MaskedSentence, matching_subset
+from assistant.messages import IntentMatch
+
+_LOGGER = logging.getLogger(__name__)
+
+UNKNOWN = "unknown"
+SMALL_INTENT = 300
+"""Intents with at most this many matched sentences are always searched (controls, out-of-scope talk)."""
+
+
+@dataclass(frozen=True)
+class RouterSettings:
+    """Matching settings (fuzzy scores are 0..100 as rapidfuzz gives them), tuned by cross-validation on the
+    training examples (`python -m bench.router_cv`)."""
+
+    threshold: float = 70.0
+    """The fuzzy score an urgent answer needs when no red-flag phrase was said."""
+    accept_fuzzy: float = 80.0
+    """A fuzzy score this close to a template sentence is accepted whatever the combined probability."""
+    near_exact: float = 95.0
+    """A sentence this close to a template sentence takes that sentence's intent (fuzzy overrules)."""
+    min_probability: float = 0.5
+    """Below this combined probability of the best intent, the intent is unknown."""
+    candidates: int = 4
+    """How many nearest sentences of each searched intent are looked at."""
+    search_intents: int = 5
+    """Fuzzy matching searches the intent model's likeliest intents, this many, besides the small ones."""
+    per_template: int = 40
+    """Fuzzy matching looks at this many expansions of each template (the shortest half, then a spread)."""
+    oov_penalty: float = 8.0
+    """Subtracted from a fuzzy score for each word the templates never use (talk about something else)."""
+    fuzzy_weight: float = 0.2
+    """In the combined probability, the weight of fuzzy closeness against the intent model (0..1)."""
+    temperature: float = 3.0
+    """Fuzzy points that make one intent e times likelier than another."""
+
+
+class Router:
+    """Maps text to an `IntentMatch` using the content's masked template sentences."""
+
+    def __init__(self, content: Content, settings: RouterSettings | None = None) -> None:
+        self.content = content
+        self.settings = settings or RouterSettings()
+        every: dict[str, list[MaskedSentence]] = defaultdict(list)
+        for sentence in content.masked:
+            every[sentence.intent].append(sentence)
+        subset = matching_subset(content.masked, self.settings.per_template)
+        grouped: dict[str, list[MaskedSentence]] = defaultdict(list)
+        for sentence in subset:
+            if len(every[sentence.intent]) > SMALL_INTENT:
+                grouped[sentence.intent].append(sentence)
+        for intent, sentences in every.items():
+            if len(sentences) <= SMALL_INTENT:
+                grouped[intent] = sentences
+        self._by_intent = {intent: (group, [m.text for m in group]) for intent, group in grouped.items()}
+        self._small_pool = [i for i, (group, _) in self._by_intent.items() if len(group) <= SMALL_INTENT]
+        self.matched_sentences = sum(len(group) for group in grouped.values())
+        self._cautious = frozenset({"urgent"})
+        self._vocabulary = {w for m in content.masked for w in m.text.split()}
+        self._model = content.intent_model
+        self._domain_lists = set(content.lists) - set(content.out_of_scope_lists)
+
+    @classmethod
+    def from_content(cls, content: Content, settings: RouterSettings | None = None) -> Router:
+        return cls(content, settings)
+
+    def route(self, text: str) -> IntentMatch:
+        normalised = self.content.normaliser(text)
+        masked, found = self.content.masker.mask(normalised)
+        slots: dict[str, str] = {}
+        for item in found:
+            if item.list in self.content.slot_names:
+                slots.setdefault(item.list, item.value)
+        if not masked:
+            return IntentMatch(UNKNOWN, {}, 0.0, normalised)
+        flag = self._red_flag(normalised, in_domain=bool({item.list for item in found} & self._domain_lists))
+        if flag:
+            return IntentMatch("urgent", slots, 1.0, normalised, flag[1], flag[0], 1.0)
+        intent, score, sentence, topic, probability = self._best(masked)
+        lists = {item.list for item in found}
+        if lists & set(self.content.out_of_scope_lists) and "body_part" not in lists and intent != "urgent":
+            intent = OUT_OF_SCOPE
+        _LOGGER.debug("route %r -> %r: %s %.1f (%r)", text, masked, intent, score, sentence)
+        if intent == OUT_OF_SCOPE or score < self.settings.threshold:
+            return IntentMatch(UNKNOWN, {}, round(score / 100, 3), normalised, sentence)
+        if intent in self.content.slotless:
+            slots = {}
+        elif intent not in self.content.exercise_intents:
+            slots.pop("exercise", None)
+        return IntentMatch(
+            intent, slots, round(score / 100, 3), normalised, sentence, topic, round(probability, 3)
+        )
+
+    def _red_flag(self, normalised: str, in_domain: bool) -> tuple[str, str] | None:
+        padded = f" {normalised} "
+        for topic, phrases in self.content.red_flags:
+            if not in_domain and topic not in self.content.red_flags_anywhere:
+                continue
+            for phrase in phrases:
+                if f" {phrase} " in padded:
+                    return topic, phrase
+        return None
+
+    def _best(self, masked: str) -> tuple[str, float, str, str, float]:
+        """Pick the intent by combining fuzzy closeness and the intent model, and say how sure that is.
+
+        A product of experts: a softmax over each intent's best fuzzy score, times the intent model's
+        posterior (which has out-of-scope talk as a class of its own), renormalised; a near-exact match to a
+        template sentence takes that sentence's intent. The returned score is the fuzzy score for `urgent`
+        (it needs a close match) or when it clears `accept_fuzzy`, else the threshold when the combined
+        probability clears `min_probability` (so `route` accepts it), else a score below the threshold.
+        """
+        settings = self.settings
+        words = masked.split()
+        oov = sum(w not in self._vocabulary for w in words)
+        posterior = self._model.posterior(words)
+        fuzzy = self._fuzzy_by_intent(masked, oov, posterior)
+        if not fuzzy:
+            return UNKNOWN, 0.0, "", "default", 0.0
+        top_fuzzy = max(score for score, _, _ in fuzzy.values())
+        closeness = {
+            intent: (score - top_fuzzy) / settings.temperature for intent, (score, _, _) in fuzzy.items()
+        }
+        combined = {
+            intent: settings.fuzzy_weight * closeness.get(intent, -top_fuzzy / settings.temperature)
+            + (1 - settings.fuzzy_weight) * math.log(posterior.get(intent, 0.0) + 1e-9)
+            for intent in set(fuzzy) | set(posterior)
+        }
+        intent = max(combined, key=combined.__getitem__)
+        fuzzy_pick = max(fuzzy, key=lambda i: fuzzy[i][0])
+        if top_fuzzy >= settings.near_exact:
+            intent = fuzzy_pick
+        top = max(combined.values())
+        probability = math.exp(combined[intent] - top) / sum(math.exp(v - top) for v in combined.values())
+        score, sentence, topic = fuzzy.get(intent, (0.0, "", "default"))
+        if intent in self._cautious:
+            # An urgent answer needs a red-flag phrase or a close match, never the model's hunch.
+            return intent, score, sentence, topic, probability
+        if score >= settings.accept_fuzzy:
+            return intent, score, sentence, topic, probability
+        if probability >= settings.min_probability:
+            return intent, settings.threshold, sentence, topic, probability
+        return intent, min(score, settings.threshold - 1.0), sentence, topic, probability
+
+    def _fuzzy_by_intent(
+        self, masked: str, oov: int, posterior: dict[str, float]
+    ) -> dict[str, tuple[float, str, str]]:
+        """The best fuzzy score per intent among the nearest sentences, less a penalty per unknown word.
+
+        Only the intents the intent model finds likeliest are searched, and every intent with few
+        sentences (the controls, out-of-scope talk): a fraction of the cost of searching everything.
+        """
+        pool = self._small_pool
+        if posterior:
+            likely = sorted(posterior, key=posterior.__getitem__, reverse=True)[
+                : self.settings.search_intents
+            ]
+            pool = sorted({*pool, *(i for i in likely if i in self._by_intent)})
+        else:
+            pool = sorted(self._by_intent)
+        best: dict[str, tuple[float, str, str]] = {}
+        for intent in pool:
+            sentences, choices = self._by_intent[intent]
+            hits = process.extract(
+                masked, choices, scorer=fuzz.ratio, limit=self.settings.candidates, processor=None
+            )
+            for _, _, index in hits:
+                candidate = choices[index]
+                score = max(fuzz.ratio(masked, candidate), fuzz.token_sort_ratio(masked, candidate))
+                score -= self.settings.oov_penalty * oov
+                if score > best.get(intent, (-1.0, "", ""))[0]:
+                    best[intent] = (float(score), candidate, sentences[index].group)
+        return best
