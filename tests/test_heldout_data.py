@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -27,9 +28,20 @@ DEV_TEXT = DATA_DIR / "dev_text.tsv"
 HELDOUT_SPOKEN = DATA_DIR / "heldout_spoken.tsv"
 HELDOUT3_TEXT = DATA_DIR / "heldout3_text.tsv"
 HELDOUT3_SPOKEN = DATA_DIR / "heldout3_spoken.tsv"
+HELDOUT4_TEXT = DATA_DIR / "heldout4_text.tsv"
+HELDOUT4_SPOKEN = DATA_DIR / "heldout4_spoken.tsv"
 NIGHT_SCRIPT = DATA_DIR / "night_script.md"
-ALL_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT, DEV_TEXT, HELDOUT_SPOKEN, HELDOUT3_SPOKEN)
-HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT)
+ALL_SETS = (
+    HELDOUT_TEXT,
+    HELDOUT2_TEXT,
+    HELDOUT3_TEXT,
+    HELDOUT4_TEXT,
+    DEV_TEXT,
+    HELDOUT_SPOKEN,
+    HELDOUT3_SPOKEN,
+    HELDOUT4_SPOKEN,
+)
+HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT, HELDOUT4_TEXT)
 
 HELDOUT_TEXT_MINIMUM = {"relief": 25, "causes": 12, "stretch": 12, "urgent": 12, UNKNOWN: 50} | {
     intent: 5 for intent in CONTROL_INTENTS
@@ -94,6 +106,20 @@ def test_third_heldout_sets_have_the_planned_size() -> None:
     assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (165, 54)
     spoken = _counts(read_cases(HELDOUT3_SPOKEN))
     assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (88, 17)
+
+
+def test_fourth_heldout_sets_have_the_planned_size_and_spread() -> None:
+    text = _counts(read_cases(HELDOUT4_TEXT))
+    assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (240, 60)
+    minimum = {"relief": 30, "causes": 15, "stretch": 30, "urgent": 15} | {i: 5 for i in CONTROL_INTENTS}
+    for intent in INTENTS - {UNKNOWN}:
+        assert text[intent] >= minimum.get(intent, 8), f"{intent}: {text[intent]}"
+    cases = read_cases(HELDOUT4_SPOKEN)
+    spoken = _counts(cases)
+    assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (105, 25)
+    for case in cases:
+        assert 3 <= len(case.text.split()) <= 12, case.where
+        assert re.fullmatch(r"[a-z' ]+", case.text), f"{case.where}: lower-case words only"
 
 
 def test_dev_text_size() -> None:
@@ -192,7 +218,9 @@ def test_normalise_ignores_case_and_punctuation() -> None:
 
 def test_dev_lines_are_not_near_copies_of_held_out_lines() -> None:
     held_out = [
-        case for path in (*HELDOUT_TEXT_SETS, HELDOUT_SPOKEN, HELDOUT3_SPOKEN) for case in read_cases(path)
+        case
+        for path in (*HELDOUT_TEXT_SETS, HELDOUT_SPOKEN, HELDOUT3_SPOKEN, HELDOUT4_SPOKEN)
+        for case in read_cases(path)
     ]
     close = [
         f"{dev.where} ~ {case.where}"
