@@ -107,6 +107,25 @@ def test_radio_and_out_of_domain_speech_trigger_nothing(content: Content, router
     assert rig.said() == [] and rig.speaker.played == []
 
 
+def test_heard_events_keep_the_routers_guess_and_why(content: Content, router: Router) -> None:
+    garbled = Transcript("my calf is cramping", 0.2, "fake", True, ("my", "[unk]", "calf", "is", "cramping"))
+    script: dict[float, Transcript | str] = {140: garbled, 200: "my calf is cramping", 260: OUT_OF_DOMAIN}
+    rig = Rig(content, router, script)
+    for pitch in script:
+        rig.feed.speak(pitch, after=2.0)
+        rig.gap()
+    doubted, question, silence = rig.events.of("heard")
+    assert (doubted["intent"], doubted["guess"], doubted["action"]) == ("unknown", "relief", "ignore")
+    assert "unrecognised" in doubted["reason"] and doubted["action_reason"] == "out of domain"
+    assert (question["intent"], question["guess"], question["action"]) == ("relief", "relief", "answer")
+    assert ">=" in question["reason"]
+    assert (silence["intent"], silence["guess"], silence["reason"]) == (
+        "unknown",
+        "unknown",
+        "nothing recognised",
+    )
+
+
 def test_the_follow_up_window_gets_one_sorry_then_silence(content: Content, router: Router) -> None:
     script: dict[float, Transcript | str] = {
         150: "my calf is cramping",

@@ -9,10 +9,11 @@ from dataclasses import replace
 from assistant.content.loader import Content
 from assistant.dialog.intents import controls, info, relief, stretch, urgent
 from assistant.dialog.intents.base import Context, Phrasing
+from assistant.dialog.turn import Heard
 from assistant.messages import IntentMatch, Reply, Transcript
 from assistant.settings import DialogSettings
 from assistant.understanding.belief import believed
-from assistant.understanding.router import UNKNOWN, Router
+from assistant.understanding.router import UNKNOWN, Router, RouterResult
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -53,18 +54,25 @@ class Dialog:
 
     def respond(self, transcript: Transcript) -> tuple[IntentMatch, Reply]:
         """Answer what a recogniser heard; speech that is not believed (`belief`) is not answered."""
-        match = self.understand(transcript)
-        if match.intent == UNKNOWN:
-            return match, self.not_heard()
-        return self.handle(match)
+        match, reply, _ = self.respond_heard(transcript)
+        return match, reply
 
-    def understand(self, transcript: Transcript) -> IntentMatch:
-        """The router's match for what a recogniser heard, or `unknown` when it is not believed."""
+    def respond_heard(self, transcript: Transcript) -> tuple[IntentMatch, Reply, Heard]:
+        """`respond`, also giving what was heard (the router's guess, and why it was or was not believed)."""
+        heard = self.understand(transcript)
+        match = heard.match
+        if match.intent == UNKNOWN:
+            return match, self.not_heard(), heard
+        match, reply = self.handle(match)
+        return match, reply, heard
+
+    def understand(self, transcript: Transcript) -> Heard:
+        """The router's result for what a recogniser heard and the belief rule's verdict on it."""
         if transcript.text.strip():
-            match = self.router.route(transcript.text)
-            if believed(transcript, match):
-                return match
-        return IntentMatch(UNKNOWN, {}, 0.0, transcript.text)
+            routed = self.router.examine(transcript.text)
+        else:
+            routed = RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "nothing recognised")
+        return Heard(transcript, routed, believed(transcript, routed.match))
 
     def not_heard(self) -> Reply:
         return Reply(text=self.phrasing.phrase("not_heard"), intent=UNKNOWN)

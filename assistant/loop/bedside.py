@@ -27,6 +27,7 @@ from assistant.cramp_log import CrampLog
 from assistant.dialog.attention import Attention, Verdict
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.controls import ROUTINE_CONTROLS
+from assistant.dialog.turn import Heard
 from assistant.hearing.endpoint_events import (
     EndpointEvent,
     SpeechAudio,
@@ -198,7 +199,8 @@ class Bedside:
             _LOGGER.warning("recognition failed: %s", err, exc_info=_LOGGER.isEnabledFor(logging.DEBUG))
             self.emit(self.event("error", message=f"recognition failed: {err}"))
             return
-        match, verdict, woken_text = self._decide(transcript)
+        understood, verdict, woken_text = self._decide(transcript)
+        match = understood.match
         routed = time.perf_counter()
         timings = {
             "speech_ms": round(utterance.seconds * 1000),
@@ -209,11 +211,13 @@ class Bedside:
             "heard",
             heard=transcript.text,
             intent=match.intent,
+            guess=understood.guess,
             slots=dict(match.slots),
             confidence=round(match.score, 3),
             timings=timings,
             action=verdict.action,
-            reason=verdict.reason,
+            reason=understood.reason,
+            action_reason=verdict.reason,
         )
         if transcript.out_of_domain:
             heard["out_of_domain"] = True
@@ -222,16 +226,16 @@ class Bedside:
         self.emit(heard)
         self._act(match, verdict, detected)
 
-    def _decide(self, transcript: Transcript) -> tuple[IntentMatch, Verdict, str | None]:
+    def _decide(self, transcript: Transcript) -> tuple[Heard, Verdict, str | None]:
         woken, text = self.attention.strip_wake(transcript.text)
         if woken:
             transcript = replace(transcript, text=text)
-        match = self.dialog.understand(transcript)  # `unknown` when not believed (attention rule 5)
+        understood = self.dialog.understand(transcript)  # `unknown` when not believed (attention rule 5)
         if self.routines.active:
-            verdict = self._during_routine(match)
+            verdict = self._during_routine(understood.match)
         else:
-            verdict = self.attention.decide(transcript, match, self.clock.now(), woken)
-        return match, verdict, text if woken else None
+            verdict = self.attention.decide(transcript, understood.match, self.clock.now(), woken)
+        return understood, verdict, text if woken else None
 
     def _during_routine(self, match: IntentMatch) -> Verdict:
         """During a routine only its controls and red-flag questions are acted on (no wake phrase)."""

@@ -3,8 +3,10 @@
 Events (every one has `event` and `t`, seconds since the loop started on its clock):
 
 - `ready`: listening.
-- `heard`: `heard`, `intent`, `slots`, `confidence`, `timings` (ms per stage), `action` (answer,
-  not_heard, ignore, control, wake) and `reason`.
+- `heard`: `heard`, `intent` (what the assistant acts on: `unknown` when not believed), `guess` (the
+  router's intent before the belief rule; `unknown` when the router had none), `reason` (why it was or was
+  not believed), `slots`, `confidence`, `timings` (ms per stage), `action` (answer, not_heard, ignore,
+  control, wake) and `action_reason` (why that action).
 - `say`: `text` (an answer, or a routine cue) and `seconds` (its length); answers add `intent` and
   `latency_ms` (processing time from the detected end of speech to the speech being handed to the
   speaker); routine cues add `source: "routine"`.
