@@ -162,3 +162,16 @@ def test_no_traceback_from_a_real_process(config: Path, bad_files: dict[str, Pat
     assert (
         done.stderr.strip() == f"cramp-assistant: {bad_files['random']}: not a WAV file (no RIFF/WAVE header)"
     )
+
+
+def test_every_answer_carries_the_routers_guess_and_why(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fan = wav_builder.write(tmp_path / "fan.wav", background("brown", 4.0, 0.05), 16000)
+    status, records, _ = _ask(config, capsys, AUDIO / "q_doctor.wav", fan)
+    assert status == 0
+    doctor, noise = records
+    assert (doctor["intent"], doctor["guess"]) == ("doctor", "doctor")
+    assert ">=" in doctor["reason"]  # believed: the router's probability cleared the bar
+    assert (noise["intent"], noise["guess"]) == ("unknown", "unknown")
+    assert noise["reason"]

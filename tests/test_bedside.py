@@ -52,9 +52,7 @@ class Rig:
             hold=15.0,
             earcons=False,
         )
-        self.bedside = Bedside(
-            self.recognizer, dialog, self.speaker, routines, self.events, cramp_log=cramp_log
-        )
+        self.bedside = Bedside(self.recognizer, dialog, self.speaker, routines, cramp_log=cramp_log)
         self.bedside.start()
         self.feed = Feeder(self.bedside, self.clock)
         self.feed.silence(1.0)
@@ -64,7 +62,7 @@ class Rig:
 
         def ready() -> bool:
             wakeup = self.bedside.routines.next_wakeup()
-            quiet = not self.speaker.is_speaking() and self.clock.now() >= self.bedside._listen_from
+            quiet = not self.speaker.is_speaking() and self.bedside.listening_now()
             return quiet and (wakeup is None or wakeup - self.clock.now() >= seconds)
 
         self.feed.until(ready)
@@ -105,6 +103,25 @@ def test_radio_and_out_of_domain_speech_trigger_nothing(content: Content, router
     assert len(rig.recognizer.heard) == 4
     assert [action for _, action in rig.heard()] == ["ignore"] * 4
     assert rig.said() == [] and rig.speaker.played == []
+
+
+def test_heard_events_keep_the_routers_guess_and_why(content: Content, router: Router) -> None:
+    garbled = Transcript("my calf is cramping", 0.2, "fake", True, ("my", "[unk]", "calf", "is", "cramping"))
+    script: dict[float, Transcript | str] = {140: garbled, 200: "my calf is cramping", 260: OUT_OF_DOMAIN}
+    rig = Rig(content, router, script)
+    for pitch in script:
+        rig.feed.speak(pitch, after=2.0)
+        rig.gap()
+    doubted, question, silence = rig.events.of("heard")
+    assert (doubted["intent"], doubted["guess"], doubted["action"]) == ("unknown", "relief", "ignore")
+    assert "unrecognised" in doubted["reason"] and doubted["action_reason"] == "out of domain"
+    assert (question["intent"], question["guess"], question["action"]) == ("relief", "relief", "answer")
+    assert ">=" in question["reason"]
+    assert (silence["intent"], silence["guess"], silence["reason"]) == (
+        "unknown",
+        "unknown",
+        "nothing recognised",
+    )
 
 
 def test_the_follow_up_window_gets_one_sorry_then_silence(content: Content, router: Router) -> None:
@@ -205,7 +222,7 @@ def test_a_stretch_is_started_paused_resumed_and_stopped_by_voice(content: Conte
     assert [e["state"] for e in rig.events.of("routine")] == ["started"]
     rig.feed.until(lambda: bool(rig.events.of("hold")))
     rig.feed.until_quiet()
-    assert rig.bedside.dialog.routine_active
+    assert rig.bedside.routines.active
     paused_at = len(rig.events.events)
     rig.feed.speak(140, after=0.7)
     rig.feed.until_quiet(extra=25.0)  # longer than the whole hold
@@ -224,7 +241,7 @@ def test_a_stretch_is_started_paused_resumed_and_stopped_by_voice(content: Conte
     after_stop = rig.events.events[stopped_at:]
     assert [e["event"] for e in after_stop] == ["heard", "release", "say", "routine"]
     assert after_stop[1]["completed"] is False
-    assert not rig.bedside.dialog.routine_active
+    assert not rig.bedside.routines.active
 
 
 def test_during_a_routine_questions_are_ignored_but_red_flags_answered(

@@ -72,9 +72,7 @@ def _rig(content: Content, router: Router) -> tuple[StreamingScripted, Feeder, R
         origin=clock.now(),
         earcons=False,
     )
-    bedside = Bedside(
-        recognizer, Dialog(content, router=router, rng=random.Random(3)), speaker, routines, events
-    )
+    bedside = Bedside(recognizer, Dialog(content, router=router, rng=random.Random(3)), speaker, routines)
     recognizer.bedside = bedside
     feeder = Feeder(bedside, clock)
     feeder.silence(1.0)

@@ -114,7 +114,6 @@ def test_controls_outside_a_routine_get_a_sensible_answer(dialog: Dialog) -> Non
 
 
 def test_controls_inside_a_routine_go_to_the_routine(dialog: Dialog) -> None:
-    dialog.routine_active = True
     expected = {
         "pause": "pause",
         "carry on": "resume",
@@ -126,8 +125,8 @@ def test_controls_inside_a_routine_go_to_the_routine(dialog: Dialog) -> None:
         "now the other leg": "other_side",
     }
     for text, control in expected.items():
-        _, reply = dialog.respond_text(text)
-        assert reply.control == control, text
+        reply = dialog.take_turn(Transcript(text), routine_active=True).reply
+        assert reply is not None and reply.control == control, text
         assert reply.text == ""
 
 

@@ -82,6 +82,8 @@ def test_night_a_cramp_stretch_pause_resume_stop(content: Content, config: Path,
     assert [e["intent"] for e in acted] == ["relief", "yes", "pause", "resume", "stop"]
     assert acted[0]["slots"] == {"body_part": "calf", "side": "left"}
     assert all(set(e["timings"]) >= {"recognise_ms", "route_ms"} for e in acted)
+    assert all(e["guess"] == e["intent"] and e["reason"] for e in acted)
+    assert all({"guess", "reason"} <= set(e) for e in _of(events, "heard"))
     kinds = [e["event"] for e in events]
     assert kinds[0] == "ready" and kinds[-1] == "stopped"
 
@@ -122,5 +124,6 @@ def test_night_b_radio_partner_and_noise_trigger_nothing(config: Path, tmp_path:
     heard = _of(events, "heard")
     assert len(heard) >= 8  # the speech was heard (and rejected), not missed
     assert [e for e in heard if e["action"] != "ignore"] == []
+    assert all(e["reason"] and (e["guess"] == e["intent"] or e["intent"] == "unknown") for e in heard)
     assert [e for e in events if e["event"] in ("say", "hold", "release", "routine")] == []
     assert events[-1]["event"] == "stopped" and events[-1]["t"] >= NIGHT_B_SECONDS - 0.1

@@ -1,6 +1,7 @@
 """Whether speech in the room is meant for the assistant: the wake phrase, the follow-up window, the rule.
 
-The rule, outside a guided routine (during one, `Bedside` routes controls to the routine instead):
+The rule, outside a guided routine (during one, `Dialog.take_turn` hands controls to the routine and
+answers only red flags):
 
 1. Speech is *addressed* when it starts with the wake phrase, or comes within the follow-up window (which
    opens when an answer has been spoken and lasts `follow_up_seconds`), or when no wake phrase is set and
@@ -23,13 +24,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.dialog.dialog import FOLLOWUP
 from assistant.dialog.intents import controls
+from assistant.dialog.intents.base import FOLLOWUP
 from assistant.messages import IntentMatch, Transcript
 from assistant.understanding.router import UNKNOWN
 
 Action = Literal["answer", "not_heard", "ignore", "wake", "control"]
-SHORT_REPLIES = frozenset((*controls.INTENTS, "other_side", FOLLOWUP))
+SHORT_REPLIES = frozenset((*controls.INTENTS, FOLLOWUP))
 """Intents that only make sense inside a conversation or a routine: short replies, and fragments such as
 "in my thigh" (a cough can sound like one word of the domain)."""
 
@@ -53,13 +54,28 @@ class Attention:
         self.wake_words = _words(wake_phrase or "")
         self.follow_up_seconds = follow_up_seconds
         self.window_until = float("-inf")
+        self._awaiting_end = False
         self._missed = False
 
+    def expect_follow_up(self) -> None:
+        """An answer is being spoken: the window is open while it is, and for `follow_up_seconds` after
+        the speech ends (`speech_ended`)."""
+        self._awaiting_end = True
+        self.window_until = float("inf")
+
+    def speech_ended(self, at: float) -> None:
+        """The assistant's speech ended at clock time `at` (said whenever it is quiet; only the first
+        time after `expect_follow_up` counts)."""
+        if self._awaiting_end:
+            self._awaiting_end = False
+            self.open_window(at)
+
     def open_window(self, speech_ends: float) -> None:
-        """An answer is being spoken and ends at `speech_ends`: listen for a follow-up after it."""
+        """Listen for a follow-up until `follow_up_seconds` after `speech_ends`."""
         self.window_until = speech_ends + self.follow_up_seconds
 
     def close_window(self) -> None:
+        self._awaiting_end = False
         self.window_until = float("-inf")
 
     def in_window(self, now: float) -> bool:

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from assistant.audio.source import WavSource
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.base import Context
+from assistant.dialog.turn import Heard
 from assistant.errors import AudioError
 from assistant.hearing.endpointer import utterances
 from assistant.hearing.recognizer import Recognizer
@@ -43,6 +44,8 @@ class WavAnswer:
     transcript: Transcript
     match: IntentMatch
     reply: Reply
+    heard: Heard
+    """The router's guess and why it was or was not believed."""
     timings: dict[str, int] = field(default_factory=dict)
     """Milliseconds: decode_ms, route_ms, audio_ms (the file's length)."""
 
@@ -55,6 +58,8 @@ class WavAnswer:
             self.match,
             self.reply,
             confidence=self.transcript.confidence,
+            guess=self.heard.guess,
+            reason=self.heard.reason,
             file=self.file,
             engine=self.transcript.engine,
             out_of_domain=self.transcript.out_of_domain,
@@ -93,14 +98,14 @@ def answer_file(
     transcript = recognizer.transcribe(speech) if speech else Transcript("", 0.0, recognizer.name)
     decoded = timer()
     dialog.context = Context()
-    match, reply = dialog.respond(transcript)
+    match, reply, heard = dialog.respond_heard(transcript)
     routed = timer()
     timings = {
         "decode_ms": round((decoded - started) * 1000),
         "route_ms": round((routed - decoded) * 1000),
         "audio_ms": round(len(audio) / (SAMPLE_RATE * SAMPLE_WIDTH) * 1000),
     }
-    return WavAnswer(str(path), transcript, match, reply, timings)
+    return WavAnswer(str(path), transcript, match, reply, heard, timings)
 
 
 def answer_files(

@@ -3,11 +3,13 @@
 Events (every one has `event` and `t`, seconds since the loop started on its clock):
 
 - `ready`: listening.
-- `heard`: `heard`, `intent`, `slots`, `confidence`, `timings` (ms per stage), `action` (answer,
-  not_heard, ignore, control, wake) and `reason`.
-- `say`: `text` (an answer, or a routine cue) and `seconds` (its length); answers add `intent` and
-  `latency_ms` (processing time from the detected end of speech to the speech being handed to the
-  speaker); routine cues add `source: "routine"`.
+- `heard`: `heard`, `intent` (what the assistant acts on: `unknown` when not believed), `guess` (the
+  router's intent before the belief rule; `unknown` when the router had none), `reason` (why it was or was
+  not believed), `slots`, `confidence`, `timings` (ms per stage), `action` (answer, not_heard, ignore,
+  control, wake) and `action_reason` (why that action).
+- `say`: `text`, `seconds` (its length) and `source` (`answer`, or `routine` for a routine's cue);
+  answers add `intent` and `latency_ms` (processing time from the detected end of speech to the speech
+  being handed to the speaker).
 - `routine`: `name`, `state` (started, finished, stopped).
 - `hold`: `seconds`, `exercise`, `side`; `release`: `exercise`, `side`, `completed`.
 - `error`: `message` (a microphone, speaker or recogniser failure; the loop carries on).
@@ -21,8 +23,32 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from assistant.clock import Clock
+
 Event = dict[str, Any]
 EventSink = Callable[[Event], None]
+
+
+class EventLog:
+    """Stamps events with `t` (seconds since `origin` on the clock) and hands them to the sink: the one
+    place event times are made, and `say` the one place a `say` event is made."""
+
+    def __init__(self, sink: EventSink, clock: Clock, origin: float = 0.0) -> None:
+        self.sink = sink
+        self.clock = clock
+        self.origin = origin
+
+    def stamp(self, kind: str, **fields: object) -> Event:
+        """The event, stamped now (not yet emitted)."""
+        return {"event": kind, "t": round(self.clock.now() - self.origin, 3), **fields}
+
+    def report(self, kind: str, **fields: object) -> None:
+        """Emit an event stamped now."""
+        self.sink(self.stamp(kind, **fields))
+
+    def say(self, text: str, seconds: float, source: str, **fields: object) -> None:
+        """Emit the `say` event for a phrase handed to the speaker now."""
+        self.report("say", text=text, seconds=round(seconds, 3), source=source, **fields)
 
 
 class JsonLines:

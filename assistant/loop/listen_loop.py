@@ -52,10 +52,6 @@ class ListenLoop:
         if wake is not None:
             wake()
 
-    @property
-    def stopping(self) -> bool:
-        return self._stopping
-
     def run(self) -> None:
         self.bedside.start()
         while not self._stopping:
@@ -75,7 +71,7 @@ class ListenLoop:
                 break
             if ended and not self._stopping:
                 self._failed("the microphone stream ended")
-        self.bedside.emit(self.bedside.event("stopped"))
+        self.bedside.events.report("stopped")
 
     def _pump(self, source: AudioSource) -> bool:
         """Feeds every chunk; True when the source ran out, False when stopped."""
@@ -96,7 +92,7 @@ class ListenLoop:
         self.failures += 1
         backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (self.failures - 1))
         _LOGGER.warning("%s; trying again in %g s", message, backoff)
-        self.bedside.emit(self.bedside.event("error", message=f"{message}; retrying in {backoff:g} s"))
+        self.bedside.events.report("error", message=f"{message}; retrying in {backoff:g} s")
         until = self.clock.now() + backoff
         while not self._stopping and self.clock.now() < until:
             self.clock.sleep_until(min(until, self.clock.now() + TICK_SECONDS))

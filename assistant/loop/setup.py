@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assistant.audio.source import AudioSource
 from assistant.clock import Clock
 from assistant.content.loader import Content, load_content
 from assistant.cramp_log import CrampLog
 from assistant.dialog.dialog import Dialog
-from assistant.errors import AudioError, ModelError
-from assistant.loop.bedside import Bedside, LoopOptions, Recognizer
-from assistant.loop.events import EventSink
+from assistant.errors import AudioError
+from assistant.hearing.recognizer import Transcriber, create_recognizer
+from assistant.loop.bedside import Bedside, LoopOptions
+from assistant.loop.events import EventLog, EventSink
 from assistant.loop.listen_loop import ListenLoop
 from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
-from assistant.settings import RecognizerSettings, Settings
+from assistant.settings import Settings
 from assistant.voice.speaker import NullSpeaker, Speaker, open_speaker
 from assistant.voice.speaker_guard import GuardedSpeaker
 
@@ -52,16 +51,6 @@ def recognizer_sentences(content: Content, wake_phrase: str | None) -> list[str]
     return sentences
 
 
-def create_recognizer(settings: RecognizerSettings, sentences: list[str]) -> Recognizer:
-    """The configured engine (`assistant.hearing.recognizer.create_recognizer`), imported when needed."""
-    try:
-        module: Any = importlib.import_module("assistant.hearing.recognizer")
-    except ImportError as err:
-        raise ModelError(f"speech recognition is not available in this build ({err})") from None
-    recognizer: Recognizer = module.create_recognizer(settings, sentences)
-    return recognizer
-
-
 def build_loop(
     settings: Settings,
     clock: Clock,
@@ -70,7 +59,7 @@ def build_loop(
     speaker_kind: str,
     open_source: Callable[[], AudioSource],
     finite: bool,
-    recognizer: Recognizer | None = None,
+    recognizer: Transcriber | None = None,
     content: Content | None = None,
     seed: int | None = None,
     speaker: Speaker | None = None,
@@ -102,7 +91,6 @@ def build_loop(
         dialog,
         speaker,
         routines,
-        emit,
         endpoint=settings.endpoint,
         cramp_log=cramp_log,
         options=LoopOptions(listening_earcon=settings.voice.earcons),
@@ -114,8 +102,10 @@ def build_loop(
 def _speaker(
     settings: Settings, clock: Clock, emit: EventSink, origin: float, speak_to: Path | None, kind: str
 ) -> Speaker:
+    events = EventLog(emit, clock, origin)
+
     def on_error(message: str) -> None:
-        emit({"event": "error", "t": round(clock.now() - origin, 3), "message": message})
+        events.report("error", message=message)
 
     def reopen() -> Speaker:
         return open_speaker(settings.voice, speak_to, kind, clock)

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from assistant.clock import Clock
-from assistant.loop.events import Event
+from assistant.loop.events import EventLog, EventSink
 from assistant.routines.exercises import ExerciseBook
 from assistant.routines.phrases import SessionPhrases
 from assistant.routines.runner import SessionRunner
@@ -28,7 +27,7 @@ class RoutineHost:
         phrases: SessionPhrases,
         speaker: Speaker,
         clock: Clock,
-        emit: Callable[[Event], None],
+        emit: EventSink,
         origin: float = 0.0,
         hold: float | None = None,
         earcons: bool = True,
@@ -37,8 +36,8 @@ class RoutineHost:
         self.phrases = phrases
         self.speaker = speaker
         self.clock = clock
-        self.emit = emit
-        self.origin = origin
+        self.events = EventLog(emit, clock, origin)
+        """Where the routine's events go (the bedside loop reports through the same log)."""
         self.hold = hold
         self.earcons = earcons
         self.name: str | None = None
@@ -64,7 +63,7 @@ class RoutineHost:
         session = Session(routine, self.phrases, self.speaker.duration, timing)
         self.runner = SessionRunner(session, self.speaker, self.clock, self.earcons, on_cue=self._on_cue)
         self.name, self._start_at, self._wakeup = name, at, None
-        self.emit(self._event("routine", name=name, state="started"))
+        self.events.report("routine", name=name, state="started")
 
     def tick(self) -> None:
         """Start or advance the routine when its time has come."""
@@ -95,7 +94,7 @@ class RoutineHost:
     def end(self, state: str) -> None:
         """Forget the routine (state: finished or stopped), without saying anything."""
         if self.name is not None:
-            self.emit(self._event("routine", name=self.name, state=state))
+            self.events.report("routine", name=self.name, state=state)
         self.name, self.runner, self._start_at, self._wakeup = None, None, None, None
 
     def _check_finished(self, state: str = "finished") -> None:
@@ -105,11 +104,8 @@ class RoutineHost:
 
     def _on_cue(self, cue: Cue, played_at: float) -> None:
         if cue.kind == "say":
-            self.emit(self._event("say", text=cue.text, seconds=round(cue.seconds, 3), source="routine"))
+            self.events.say(cue.text, cue.seconds, source="routine")
         elif cue.kind == "hold":
-            self.emit(self._event("hold", seconds=cue.seconds, exercise=cue.exercise, side=cue.side))
+            self.events.report("hold", seconds=cue.seconds, exercise=cue.exercise, side=cue.side)
         else:
-            self.emit(self._event("release", exercise=cue.exercise, side=cue.side, completed=cue.completed))
-
-    def _event(self, kind: str, **fields: object) -> Event:
-        return {"event": kind, "t": round(self.clock.now() - self.origin, 3), **fields}
+            self.events.report("release", exercise=cue.exercise, side=cue.side, completed=cue.completed)

@@ -12,13 +12,13 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from assistant.routines.controls import CONTROLS, control_name
 from assistant.routines.exercises import Routine
 from assistant.routines.phrases import SessionPhrases, fill
 from assistant.routines.timeline import Cue, HoldStep, Planner, SayStep, Timing, build_steps
 
 _LOGGER = logging.getLogger(__name__)
 _EPS = 1e-6
-CONTROLS = ("pause", "resume", "stop", "next", "skip", "repeat", "time_left", "extend", "other_side")
 EXTEND_SECONDS = 10.0
 
 
@@ -114,12 +114,12 @@ class Session:
     # --- controls --------------------------------------------------------------------------------
 
     def control(self, name: str, now: float) -> list[Cue]:
-        """Apply a control by name (see CONTROLS); returns the cues due now (its spoken reply)."""
-        if name not in CONTROLS:
+        """Apply a control by name (see `routines.controls`); returns the cues due now (its spoken reply)."""
+        method = control_name(name)
+        if method is None:
             raise ValueError(f"unknown control {name!r}; one of {', '.join(CONTROLS)}")
         if not self._started or self.finished:
             return []
-        method = {"skip": "next", "next": "next"}.get(name, name)
         cues: list[Cue] = getattr(self, method)(now)
         return cues
 

@@ -20,6 +20,8 @@ matches a whole sentence.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from assistant.messages import UNKNOWN_WORD, IntentMatch, Transcript
 from assistant.understanding.router import UNKNOWN
 
@@ -32,11 +34,33 @@ STRONG_MATCH = 0.9
 """Router score at which a transcript the engine doubted is believed."""
 
 
-def believed(transcript: Transcript, match: IntentMatch) -> bool:
-    """Is this recognised utterance in the domain, all things considered?"""
-    if not transcript.text.strip() or match.intent == UNKNOWN:
-        return False
+@dataclass(frozen=True)
+class Belief:
+    """Whether a recognised utterance is believed, and why (the reason goes into the logs)."""
+
+    believed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.believed
+
+
+def believed(transcript: Transcript, match: IntentMatch) -> Belief:
+    """Is this recognised utterance in the domain, all things considered? `match` is the router's match
+    (`unknown` when the router itself does not accept its guess)."""
+    if not transcript.text.strip():
+        return Belief(False, "nothing recognised")
+    if match.intent == UNKNOWN:
+        return Belief(False, "the router found no intent")
     if not transcript.out_of_domain:
-        needed = SPOKEN_PROBABILITY if transcript.fluency >= FLUENT else HALTING_PROBABILITY
-        return match.probability >= needed
-    return match.score >= STRONG_MATCH and UNKNOWN_WORD not in transcript.words
+        fluent = transcript.fluency >= FLUENT
+        needed = SPOKEN_PROBABILITY if fluent else HALTING_PROBABILITY
+        order = "" if fluent else " (words out of domain order)"
+        if match.probability >= needed:
+            return Belief(True, f"probability {match.probability:.2f} >= {needed:g}{order}")
+        return Belief(False, f"probability {match.probability:.2f} < {needed:g}{order}")
+    if match.score < STRONG_MATCH:
+        return Belief(False, f"engine doubted it and the match {match.score:.2f} < {STRONG_MATCH:g}")
+    if UNKNOWN_WORD in transcript.words:
+        return Belief(False, "engine doubted it and heard unrecognised sound")
+    return Belief(True, f"engine doubted it but the match {match.score:.2f} >= {STRONG_MATCH:g}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -46,6 +46,49 @@ class RouterSettings:
     """Fuzzy points that make one intent e times likelier than another."""
 
 
+@dataclass(frozen=True)
+class RouterResult:
+    """Everything the router found for one text: its best intent, whether it accepts it, and why.
+
+    `match` is what the dialog acts on (`unknown` when not accepted); the rest explains the decision, so a
+    rejected guess stays in the logs."""
+
+    intent: str
+    """The best intent (the router's guess), even when it is not accepted; "unknown" when there was none."""
+    slots: dict[str, str]
+    """Slot values found in the text (as kept for `intent`)."""
+    closeness: float
+    """How close the text came to the intent's nearest template sentence, 0..1 (fuzzy ratio less the
+    unknown-word penalty); 1 for a red-flag phrase."""
+    probability: float
+    """The combined probability of `intent`, 0..1 (1 for a red-flag phrase, 0 when nothing was matched)."""
+    accepted: bool
+    """Whether the router stands by `intent`."""
+    reason: str
+    """Why it was or was not accepted."""
+    text: str = ""
+    """The normalised text."""
+    sentence: str = ""
+    """The template sentence (or red-flag phrase) it matched best."""
+    topic: str = "default"
+    """The template group of that sentence."""
+
+    @property
+    def match(self) -> IntentMatch:
+        """The routed intent: `intent` when accepted, else `unknown` (keeping the closeness and sentence)."""
+        if not self.accepted:
+            return IntentMatch(UNKNOWN, {}, self.closeness, self.text, self.sentence)
+        return IntentMatch(
+            self.intent,
+            dict(self.slots),
+            self.closeness,
+            self.text,
+            self.sentence,
+            self.topic,
+            self.probability,
+        )
+
+
 class Router:
     """Maps text to an `IntentMatch` using the content's masked template sentences."""
 
@@ -76,6 +119,11 @@ class Router:
         return cls(content, settings)
 
     def route(self, text: str) -> IntentMatch:
+        """The intent to act on (`unknown` when the router does not accept its guess)."""
+        return self.examine(text).match
+
+    def examine(self, text: str) -> RouterResult:
+        """The router's full result for `text`: its guess, how sure, and whether and why it accepts it."""
         normalised = self.content.normaliser(text)
         masked, found = self.content.masker.mask(normalised)
         slots: dict[str, str] = {}
@@ -83,24 +131,28 @@ class Router:
             if item.list in self.content.slot_names:
                 slots.setdefault(item.list, item.value)
         if not masked:
-            return IntentMatch(UNKNOWN, {}, 0.0, normalised)
+            return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no words to match", normalised)
         flag = self._red_flag(normalised, in_domain=bool({item.list for item in found} & self._domain_lists))
         if flag:
-            return IntentMatch("urgent", slots, 1.0, normalised, flag[1], flag[0], 1.0)
-        intent, score, sentence, topic, probability = self._best(masked)
+            return RouterResult(
+                "urgent", slots, 1.0, 1.0, True, "red-flag phrase", normalised, flag[1], flag[0]
+            )
+        best = self._best(masked, normalised)
         lists = {item.list for item in found}
-        if lists & set(self.content.out_of_scope_lists) and "body_part" not in lists and intent != "urgent":
-            intent = OUT_OF_SCOPE
-        _LOGGER.debug("route %r -> %r: %s %.1f (%r)", text, masked, intent, score, sentence)
-        if intent == OUT_OF_SCOPE or score < self.settings.threshold:
-            return IntentMatch(UNKNOWN, {}, round(score / 100, 3), normalised, sentence)
-        if intent in self.content.slotless:
+        if (
+            lists & set(self.content.out_of_scope_lists)
+            and "body_part" not in lists
+            and best.intent != "urgent"
+        ):
+            best = replace(best, accepted=False, reason="names something out of scope")
+        elif best.intent == OUT_OF_SCOPE:
+            best = replace(best, accepted=False, reason="talk out of scope")
+        _LOGGER.debug("route %r -> %r: %s", text, masked, best)
+        if best.intent in self.content.slotless:
             slots = {}
-        elif intent not in self.content.exercise_intents:
+        elif best.intent not in self.content.exercise_intents:
             slots.pop("exercise", None)
-        return IntentMatch(
-            intent, slots, round(score / 100, 3), normalised, sentence, topic, round(probability, 3)
-        )
+        return replace(best, slots=slots)
 
     def _red_flag(self, normalised: str, in_domain: bool) -> tuple[str, str] | None:
         padded = f" {normalised} "
@@ -112,14 +164,15 @@ class Router:
                     return topic, phrase
         return None
 
-    def _best(self, masked: str) -> tuple[str, float, str, str, float]:
+    def _best(self, masked: str, normalised: str) -> RouterResult:
         """Pick the intent by combining fuzzy closeness and the intent model, and say how sure that is.
 
         A product of experts: a softmax over each intent's best fuzzy score, times the intent model's
         posterior (which has out-of-scope talk as a class of its own), renormalised; a near-exact match to a
-        template sentence takes that sentence's intent. The returned score is the fuzzy score for `urgent`
-        (it needs a close match) or when it clears `accept_fuzzy`, else the threshold when the combined
-        probability clears `min_probability` (so `route` accepts it), else a score below the threshold.
+        template sentence takes that sentence's intent. It is accepted when its fuzzy score clears
+        `accept_fuzzy`, or its combined probability clears `min_probability`; `urgent` only with a fuzzy
+        score of at least `threshold` (an urgent answer needs a red-flag phrase or a close match, never the
+        model's hunch). Slots are filled in by `examine`.
         """
         settings = self.settings
         words = masked.split()
@@ -127,7 +180,7 @@ class Router:
         posterior = self._model.posterior(words)
         fuzzy = self._fuzzy_by_intent(masked, oov, posterior)
         if not fuzzy:
-            return UNKNOWN, 0.0, "", "default", 0.0
+            return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no template sentence to compare", normalised)
         top_fuzzy = max(score for score, _, _ in fuzzy.values())
         closeness = {
             intent: (score - top_fuzzy) / settings.temperature for intent, (score, _, _) in fuzzy.items()
@@ -145,13 +198,25 @@ class Router:
         probability = math.exp(combined[intent] - top) / sum(math.exp(v - top) for v in combined.values())
         score, sentence, topic = fuzzy.get(intent, (0.0, "", "default"))
         if intent in self._cautious:
-            # An urgent answer needs a red-flag phrase or a close match, never the model's hunch.
-            return intent, score, sentence, topic, probability
-        if score >= settings.accept_fuzzy:
-            return intent, score, sentence, topic, probability
-        if probability >= settings.min_probability:
-            return intent, settings.threshold, sentence, topic, probability
-        return intent, min(score, settings.threshold - 1.0), sentence, topic, probability
+            accepted = score >= settings.threshold
+            reason = "close match" if accepted else "urgent needs a red-flag phrase or a close match"
+        elif score >= settings.accept_fuzzy:
+            accepted, reason = True, "close match"
+        elif probability >= settings.min_probability:
+            accepted, reason = True, "probable"
+        else:
+            accepted, reason = False, "too unsure"
+        return RouterResult(
+            intent,
+            {},
+            round(min(max(score, 0.0), 100.0) / 100, 3),
+            round(probability, 3),
+            accepted,
+            reason,
+            normalised,
+            sentence,
+            topic,
+        )
 
     def _fuzzy_by_intent(
         self, masked: str, oov: int, posterior: dict[str, float]

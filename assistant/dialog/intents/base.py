@@ -6,8 +6,11 @@ import random
 from dataclasses import dataclass, field
 
 from assistant.content.loader import Content, Response
-from assistant.messages import IntentMatch, Reply
+from assistant.messages import Reply
 from assistant.settings import DialogSettings
+
+FOLLOWUP = "followup"
+"""A fragment such as "it's in my foot": it continues the last answer's intent."""
 
 
 @dataclass
@@ -15,7 +18,6 @@ class Context:
     """What the conversation so far tells the next answer."""
 
     last_intent: str | None = None
-    last_topic: str = "default"
     body_part: str | None = None
     side: str | None = None
     offer: str | None = None
@@ -23,8 +25,6 @@ class Context:
     last_reply: Reply | None = None
     more: str | None = None
     """The longer follow-up of the last answer, for "tell me more"."""
-    routine_active: bool = False
-    """Set by whoever runs routines: controls then go to the routine."""
 
 
 @dataclass
@@ -66,8 +66,3 @@ class Phrasing:
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def reply(match: IntentMatch, text: str, **fields: object) -> Reply:
-    """A Reply for a match (a small helper so handlers read as what they say)."""
-    return Reply(text=text, intent=match.intent, **fields)  # type: ignore[arg-type]

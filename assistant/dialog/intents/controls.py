@@ -1,7 +1,6 @@
-"""Short replies: yes, no, more, repeat and the routine controls (pause, resume, stop, ...).
-
-During a routine the controls go to the routine itself (Reply.control); outside one they get a sensible
-spoken answer.
+"""Short replies: yes, no, more, repeat and the routine controls (pause, resume, stop, ...) outside a
+routine, where they get a sensible spoken answer. During a routine the controls never come here: the turn
+(`Dialog.take_turn`) hands them to the routine itself (Reply.control).
 """
 
 from __future__ import annotations
@@ -9,24 +8,14 @@ from __future__ import annotations
 from assistant.dialog.intents import stretch
 from assistant.dialog.intents.base import Context, Phrasing
 from assistant.messages import IntentMatch, Reply
+from assistant.routines.controls import CONTROLS
 
-ROUTINE_CONTROLS = {
-    "next": "next",
-    "repeat": "repeat",
-    "pause": "pause",
-    "resume": "resume",
-    "stop": "stop",
-    "time_left": "time_left",
-    "extend": "extend",
-    "other_side": "other_side",
-}
-INTENTS = (*ROUTINE_CONTROLS, "yes", "no")
+INTENTS = (*CONTROLS, "yes", "no")
+"""The short replies this module answers: the routine's controls, and yes and no."""
 
 
 def handle(match: IntentMatch, context: Context, phrasing: Phrasing) -> Reply:
     intent = match.intent
-    if context.routine_active and intent in ROUTINE_CONTROLS:
-        return Reply(text="", intent=intent, control=ROUTINE_CONTROLS[intent])
     if intent == "yes":
         if context.offer:
             return stretch.start(context.offer, context, phrasing)

@@ -15,9 +15,9 @@ def handle(match: IntentMatch, topic: str, context: Context, phrasing: Phrasing)
     response = content.response(match.intent, topic)
     first, more = phrasing.answer(match.intent, topic, response, side=match.slots.get("side"))
     text = first
-    if response.offer and not context.routine_active:
+    if response.offer:
         text = f"{first} {phrasing.phrase('offer', exercise=response.offer)}"
-    context.offer, context.more, context.last_topic = response.offer, more, topic
+    context.offer, context.more = response.offer, more
     if "body_part" in match.slots:
         context.body_part = match.slots["body_part"]
     return Reply(text=text, intent=match.intent, sources=response.sources)

@@ -17,8 +17,7 @@ def handle(match: IntentMatch, context: Context, phrasing: Phrasing) -> Reply:
     first, more = phrasing.answer("relief", topic, response, side=side)
     offer = response.offer
     text = first
-    if offer and not context.routine_active:
+    if offer:
         text = f"{first} {phrasing.phrase('offer', exercise=offer)}"
     context.body_part, context.side, context.offer, context.more = body_part, side, offer, more
-    context.last_topic = topic
     return Reply(text=text, intent="relief", sources=response.sources)

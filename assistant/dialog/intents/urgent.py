@@ -13,5 +13,5 @@ def handle(match: IntentMatch, topic: str, context: Context, phrasing: Phrasing)
     topic = topic if content.has_response("urgent", topic) else DEFAULT_TOPIC
     response = content.response("urgent", topic)
     first, more = phrasing.answer("urgent", topic, response)
-    context.offer, context.more, context.last_topic = None, more, topic
+    context.offer, context.more = None, more
     return Reply(text=first, intent="urgent", sources=response.sources, urgent=True)
