@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.content.files import check_placeholders
+from assistant.content.files import check_placeholders, fill, read_toml
 from assistant.cramp_log import BAND_HOURS, CrampSummary, PlaceCount
 from assistant.errors import ContentError
 from assistant.settings import content_dir
@@ -60,13 +59,7 @@ class LogPhrases:
     @classmethod
     def from_file(cls, path: Path | None = None) -> LogPhrases:
         path = path or default_path()
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as err:
-            raise ContentError(str(path), "-", f"cannot read: {err.strerror or err}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ContentError(str(path), "-", f"not valid TOML: {err}") from None
-        return cls.from_dict(data, str(path))
+        return cls.from_dict(read_toml(path), str(path))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str) -> LogPhrases:
@@ -95,7 +88,7 @@ class LogPhrases:
         return cls(templates, tuple(bands))
 
     def format(self, key: str, **values: object) -> str:
-        return self.templates[key].format(**values)
+        return fill(self.templates[key], **values)
 
     def place(self, place: PlaceCount) -> str:
         if place.body_part and place.side:

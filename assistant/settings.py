@@ -49,6 +49,10 @@ class EndpointSettings:
     """Seconds of audio kept before the detected start."""
 
 
+ENGINES = ("auto", "pocketsphinx", "vosk")
+"""The speech recognition engines `recognizer.engine` (and `--engine`) may name."""
+
+
 @dataclass(frozen=True)
 class RecognizerSettings:
     """Speech recognition."""

@@ -21,12 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import SettingsError
-from assistant.settings import Settings
+from assistant.settings import ENGINES, Settings
 
 ENV_VAR = "CRAMP_ASSISTANT_CONFIG"
 """Environment variable naming the settings file (the `--config` option wins over it)."""
-
-ENGINES = ("auto", "pocketsphinx", "vosk")
 
 # Command-line options (argparse dest) and the setting each overrides.
 CLI_OVERRIDES: dict[str, str] = {

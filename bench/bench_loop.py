@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant.audio.pcm import float_to_pcm16, pcm16_to_float
 from assistant.audio.source import WavSource, read_wav_pcm16k
-from assistant.audio.wav_file import float_to_pcm16, pcm16_to_float, write_wav
+from assistant.audio.wav_file import write_wav
 from assistant.clock import MonotonicClock, VirtualClock
 from assistant.content.loader import load_content
 from assistant.loop.events import Recorder

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.pcm import float_to_pcm16
 from assistant.audio.source import WavSource
-from assistant.audio.wav_file import float_to_pcm16, write_wav
+from assistant.audio.wav_file import write_wav
 from assistant.hearing.endpointer import Endpointer, utterances
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from bench.noise import coloured_noise

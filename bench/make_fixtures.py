@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.wav_file import float_to_pcm16, write_wav
+from assistant.audio.pcm import float_to_pcm16
+from assistant.audio.wav_file import write_wav
 from bench.noise import mix_at_snr, pad
 from bench.synth import Voice, synthesize
 

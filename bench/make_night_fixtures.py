@@ -18,7 +18,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.audio.wav_file import float_to_pcm16, write_wav
+from assistant.audio.pcm import float_to_pcm16
+from assistant.audio.wav_file import write_wav
 from bench.make_fixtures import OUT
 from bench.noise import pad
 from bench.synth import Voice, synthesize

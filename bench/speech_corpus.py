@@ -26,8 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.pcm import float_to_pcm16, pcm16_to_float
 from assistant.audio.source import read_wav_pcm16k
-from assistant.audio.wav_file import float_to_pcm16, pcm16_to_float, write_wav
+from assistant.audio.wav_file import write_wav
 from bench.noise import RATE, mix_at_snr, pad
 from bench.synth import SynthError, Voice, available, synthesize
 

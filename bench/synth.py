@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.pcm import pcm16_to_float
 from assistant.audio.source import read_wav_pcm16k
-from assistant.audio.wav_file import pcm16_to_float
 
 _TIMEOUT = 120
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assistant.audio.wav_file import float_to_pcm16
+from assistant.audio.pcm import float_to_pcm16
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from bench.noise import coloured_noise
 

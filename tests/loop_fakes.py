@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from audio_signals import background, syllables
 
-from assistant.audio.wav_file import float_to_pcm16
+from assistant.audio.pcm import float_to_pcm16
 from assistant.clock import VirtualClock
 from assistant.errors import AudioError
 from assistant.loop.bedside import Bedside

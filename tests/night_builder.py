@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 from audio_signals import background, cough, door_slam
 
+from assistant.audio.pcm import float_to_pcm16, pcm16_to_float
 from assistant.audio.source import read_wav_pcm16k
-from assistant.audio.wav_file import float_to_pcm16, pcm16_to_float, write_wav
+from assistant.audio.wav_file import write_wav
 from assistant.clock import VirtualClock
 from assistant.content.loader import Content
 from assistant.loop.bedside import Bedside

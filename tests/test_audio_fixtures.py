@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.audio.pcm import pcm16_to_float
 from assistant.audio.source import WavSource, read_wav_pcm16k
-from assistant.audio.wav_file import pcm16_to_float, read_wav_info
+from assistant.audio.wav_file import read_wav_info
 from assistant.hearing.endpointer import utterances
 
 AUDIO = Path(__file__).parent / "audio"

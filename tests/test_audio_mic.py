@@ -14,7 +14,7 @@ from fake_sounddevice import FakeSoundDevice, device
 
 from assistant.audio import microphone as audio_mic
 from assistant.audio.microphone import MicSource, find_input_device, list_input_devices
-from assistant.audio.wav_file import pcm16_to_float
+from assistant.audio.pcm import pcm16_to_float
 from assistant.errors import AudioError
 from assistant.messages import AudioChunk
 from assistant.settings import MicSettings

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.audio.output import SoundDevicePlayer, resample
+from assistant.audio.output import SoundDevicePlayer
+from assistant.audio.resample import resample
 from assistant.errors import AudioError
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from wav_builder import tone, wav_bytes, write
 
+from assistant.audio.pcm import pcm16_to_float
 from assistant.audio.source import WavSource, read_wav_pcm16k
-from assistant.audio.wav_file import pcm16_to_float
 from assistant.clock import VirtualClock
 from assistant.errors import AudioError
 from assistant.messages import SAMPLE_RATE, AudioChunk

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from audio_signals import syllables
 
+from assistant.audio.pcm import pcm16_to_float
 from assistant.audio.source import read_wav_pcm16k
-from assistant.audio.wav_file import pcm16_to_float
 from bench import speech_corpus
 from bench.noise import active_power, coloured_noise, measured_snr, mix_at_snr, pad
 from bench.synth import Voice, synthesize, trim

@@ -10,8 +10,8 @@ import pytest
 from audio_signals import background, syllables
 from fake_vosk import FakeVosk, make_model_tree
 
+from assistant.audio.pcm import float_to_pcm16
 from assistant.audio.source import WavSource
-from assistant.audio.wav_file import float_to_pcm16
 from assistant.content.loader import Content
 from assistant.errors import ModelError
 from assistant.hearing.endpoint_events import (

@@ -10,14 +10,8 @@ import numpy as np
 import pytest
 from wav_builder import tone, wav_bytes, write
 
-from assistant.audio.wav_file import (
-    WavInfo,
-    decode_frames,
-    iter_frames,
-    pcm16_to_float,
-    read_wav_info,
-    write_wav,
-)
+from assistant.audio.pcm import pcm16_to_float
+from assistant.audio.wav_file import WavInfo, decode_frames, iter_frames, read_wav_info, write_wav
 from assistant.errors import AudioError
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from assistant.audio.devices import Device, load_sounddevice, query, resolve_device
+from assistant.audio.pcm import float_to_pcm16
 from assistant.audio.resample import Resampler
-from assistant.audio.wav_file import float_to_pcm16
 from assistant.errors import AudioError, SettingsError
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from assistant.settings import MicSettings

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.audio.resample import resample
 from assistant.errors import AudioError
 
 _LOGGER = logging.getLogger(__name__)
@@ -51,10 +52,9 @@ class SoundDevicePlayer:
     def play(self, samples: np.ndarray, rate: int) -> None:
         """Start playing (replacing anything playing); returns at once."""
         self.open()
-        if rate != self.rate:
-            samples = resample(samples, rate, self.rate)
+        samples = resample(samples.astype(np.int16, copy=False), rate, self.rate)
         with self._lock:
-            self._buffer, self._pos = samples.astype(np.int16, copy=False), 0
+            self._buffer, self._pos = samples, 0
             self._done.clear()
 
     def stop(self) -> None:
@@ -91,15 +91,6 @@ class SoundDevicePlayer:
             if self._pos >= len(buffer):
                 self._buffer = None
                 self._done.set()
-
-
-def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """Linear-interpolation resampling (good enough for speech and tones)."""
-    if rate == target or len(samples) == 0:
-        return samples
-    n = round(len(samples) * target / rate)
-    positions = np.linspace(0, len(samples) - 1, n)
-    return np.round(np.interp(positions, np.arange(len(samples)), samples)).astype(np.int16)
 
 
 def _import_sounddevice() -> Any:

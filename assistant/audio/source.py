@@ -15,8 +15,9 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.audio.pcm import float_to_pcm16
 from assistant.audio.resample import Resampler
-from assistant.audio.wav_file import WavInfo, float_to_pcm16, iter_frames, read_wav_info
+from assistant.audio.wav_file import WavInfo, iter_frames, read_wav_info
 from assistant.clock import Clock, MonotonicClock
 from assistant.messages import SAMPLE_RATE, AudioChunk
 

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from assistant.audio.pcm import pcm16_to_float
 from assistant.errors import AudioError
 
 FORMAT_PCM = 1
@@ -159,7 +160,7 @@ def decode_frames(info: WavInfo, raw: bytes) -> np.ndarray:
     elif info.bits == 8:
         samples = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
     elif info.bits == 16:
-        samples = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
+        samples = pcm16_to_float(raw)
     elif info.bits == 24:
         triples = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
         values = triples[:, 0] | (triples[:, 1] << 8) | (triples[:, 2] << 16)
@@ -187,17 +188,6 @@ def iter_frames(info: WavInfo, block_frames: int) -> Iterator[np.ndarray]:
                 yield decode_frames(info, raw)
     except OSError as err:
         raise _fail(info.path, f"cannot read: {err.strerror or err}") from None
-
-
-def float_to_pcm16(samples: np.ndarray) -> bytes:
-    """Float samples in [-1, 1] to signed 16-bit little-endian bytes (clipped, rounded)."""
-    scaled = np.clip(np.rint(samples * 32767.0), -32768, 32767).astype("<i2")
-    return scaled.tobytes()
-
-
-def pcm16_to_float(pcm: bytes) -> np.ndarray:
-    """Signed 16-bit little-endian bytes to float32 samples in [-1, 1)."""
-    return np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
 
 
 def write_wav(path: Path | str, pcm: bytes, rate: int = 16000) -> None:

@@ -16,11 +16,15 @@ PLACEHOLDER_FIELDS = frozenset({"side", "emergency_number", "urgent_care", "exer
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML of one content file; ContentError naming the file if it is missing, unreadable or
+    not TOML."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ContentError(str(path), "-", "file is missing") from None
+    except OSError as err:
+        raise ContentError(str(path), "-", f"cannot read: {err.strerror or err}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ContentError(str(path), "-", f"not valid TOML ({err})") from None
 
@@ -112,6 +116,18 @@ def load_responses(
 
 def _check_placeholders(text: str, key: str, path: Path) -> None:
     check_placeholders(text, PLACEHOLDER_FIELDS, str(path), key)
+
+
+def fill(template: str, **values: object) -> str:
+    """Fill a template checked by `check_placeholders`: a field not given is said as nothing, a float
+    that is a whole number without a decimal point ("30", not "30.0")."""
+    clean = {k: (f"{v:g}" if isinstance(v, float) else v) for k, v in values.items()}
+    return template.format_map(_Blank(clean))
+
+
+class _Blank(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def check_placeholders(text: str, allowed: Collection[str], path: str, key: str) -> None:

@@ -11,7 +11,7 @@ from assistant.content.records import OUT_OF_SCOPE, MaskedSentence
 from assistant.errors import ContentError
 from assistant.understanding.normalise import Normaliser
 from assistant.understanding.slots import SlotMasker, slot_placeholder
-from assistant.understanding.templates import SlotRef, TemplateError, expand, parse
+from assistant.understanding.templates import SlotRef, TemplateError, check_rules, expand, parse
 
 
 def load_intents(
@@ -50,6 +50,10 @@ def load_intents(
             rules[name] = parse(str(text))
         except TemplateError as err:
             raise ContentError(str(path), f"rules.{name}", str(err)) from None
+    try:
+        check_rules(rules)
+    except TemplateError as err:
+        raise ContentError(str(path), "rules", str(err)) from None
     groups: list[tuple[str, str, str, tuple[str, ...]]] = []
     for intent, body in table(data, "intents", "", path).items():
         for group, spec in table(body, "groups", f"intents.{intent}.", path).items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import logging
 import os
 import pickle
@@ -160,6 +161,7 @@ def _digest(directory: Path) -> str:
         digest.update(path.name.encode())
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes())
+    digest.update(f"hassil {importlib.metadata.version('hassil')}".encode())  # it expands the templates
     return digest.hexdigest()[:24]
 
 

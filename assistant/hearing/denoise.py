@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.audio.pcm import float_to_pcm16, pcm16_to_float
+
 FRAME = 512
 """Samples per analysis frame (32 ms at 16 kHz)."""
 HOP = FRAME // 2
@@ -37,7 +39,7 @@ class DenoiseSettings:
 def denoise(pcm: bytes, settings: DenoiseSettings | None = None) -> bytes:
     """16 kHz mono s16le PCM with steady background noise suppressed (same length)."""
     settings = settings or DenoiseSettings()
-    samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+    samples = pcm16_to_float(pcm)
     if len(samples) < FRAME * 4:
         return pcm
     count = 1 + (len(samples) - FRAME + HOP - 1) // HOP
@@ -56,5 +58,4 @@ def denoise(pcm: bytes, settings: DenoiseSettings | None = None) -> bytes:
     frames = np.fft.irfft(spectra * gain, n=FRAME, axis=1).astype(np.float32) * _WINDOW
     out = np.zeros_like(padded)
     np.add.at(out, index, frames)
-    cleaned = np.clip(out[: len(samples)] * 32768.0, -32768, 32767)
-    return cleaned.astype(np.int16).tobytes()
+    return float_to_pcm16(out[: len(samples)])

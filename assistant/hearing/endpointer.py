@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from assistant.audio.wav_file import pcm16_to_float
+from assistant.audio.pcm import float_to_pcm16, pcm16_to_float
 from assistant.hearing.band_levels import BAND_COUNT, BandLevels
 from assistant.hearing.endpoint_events import (
     EndpointEvent,
@@ -300,8 +300,7 @@ def pause_lead(settings: EndpointSettings | None = None) -> float:
 
 
 def _pcm(frames: list[np.ndarray]) -> bytes:
-    audio = np.concatenate(frames)
-    return np.clip(np.rint(audio * 32768.0), -32768, 32767).astype("<i2").tobytes()
+    return float_to_pcm16(np.concatenate(frames))
 
 
 def utterances(chunks: Iterable[AudioChunk], settings: EndpointSettings | None = None) -> Iterator[Utterance]:

@@ -80,7 +80,7 @@ class PocketsphinxStream:
         self._feed_rest()
         try:
             if not self._fed:
-                return Decoded((), 0.0, 0.0, 0.0, 0.0)
+                return Decoded((), 0.0, 0.0, 0.0)
             if self._live:
                 self._end_utterance()
                 return _decoded(self._decoder)
@@ -162,18 +162,16 @@ class PocketsphinxStream:
 
 def _decoded(decoder: Any) -> Decoded:
     """The decoder's verdict on the utterance it just ended."""
-    hypothesis = decoder.hyp()
     scored = [s for s in decoder.seg() if s.word not in _NON_WORDS or s.word == "</s>"]
     segments = [s for s in scored if s.word != "</s>"]
     fit = sum(s.lback >= 2 for s in scored) / len(scored) if segments else 0.0
     words = tuple(UNKNOWN_WORD if is_garbage(s.word) else _base_word(s.word) for s in segments)
-    posterior = min(1.0, max(0.0, float(hypothesis.prob))) if hypothesis is not None else 0.0
     speech_frames = sum(s.end_frame - s.start_frame + 1 for s in segments)
     garbage_frames = sum(s.end_frame - s.start_frame + 1 for s in segments if is_garbage(s.word))
     garbage = garbage_frames / speech_frames if speech_frames else 0.0
     spoken = [min(1.0, max(0.0, float(s.prob))) for s in segments if not is_garbage(s.word)]
     confidence = sum(spoken) / len(spoken) if spoken else 0.0
-    return Decoded(words, posterior, confidence, garbage, fit)
+    return Decoded(words, confidence, garbage, fit)
 
 
 @dataclass(frozen=True)
@@ -182,8 +180,6 @@ class Decoded:
 
     words: tuple[str, ...]
     """The words, garbage as "[unk]"."""
-    posterior: float
-    """The lattice posterior of the best path, 0..1."""
     confidence: float
     """The mean lattice posterior of the domain words, 0..1: comparable across utterance lengths."""
     garbage: float

@@ -8,11 +8,9 @@ from typing import Protocol
 
 from assistant.errors import ModelError, SettingsError
 from assistant.messages import Transcript
-from assistant.settings import RecognizerSettings
+from assistant.settings import ENGINES, RecognizerSettings
 
 _LOGGER = logging.getLogger(__name__)
-
-ENGINES = ("auto", "pocketsphinx", "vosk")
 
 
 class Recognizer(Protocol):
@@ -51,13 +49,6 @@ class RecognitionStream(Protocol):
     def cancel(self) -> None:
         """The utterance is discarded; nothing more is decoded."""
         ...
-
-
-class StreamingRecognizer(Recognizer, Protocol):
-    """A recogniser that can also decode an utterance as it arrives (one stream at a time: starting a
-    stream cancels one still open)."""
-
-    def start(self) -> RecognitionStream: ...
 
 
 class BufferedStream:

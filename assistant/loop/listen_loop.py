@@ -12,12 +12,11 @@ import logging
 from collections.abc import Callable
 
 from assistant.audio.source import AudioSource
+from assistant.backoff import Backoff
 from assistant.errors import AudioError
 from assistant.loop.bedside import Bedside
 
 _LOGGER = logging.getLogger(__name__)
-FIRST_BACKOFF = 1.0
-MAX_BACKOFF = 30.0
 STEADY_SECONDS = 10.0
 """Audio flowing this long after a reopen resets the back-off (a flapping device keeps backing off)."""
 TICK_SECONDS = 0.05
@@ -38,7 +37,7 @@ class ListenLoop:
         self.finite = finite
         """True for a file: its end ends the loop (a microphone's end is a failure to retry)."""
         self.clock = bedside.clock
-        self.failures = 0
+        self.backoff = Backoff()
         self._stopping = False
         self._source: AudioSource | None = None
 
@@ -81,16 +80,15 @@ class ListenLoop:
                 return False
             if since is None:
                 since = self.clock.now()
-                if self.failures:
+                if self.backoff.failures:
                     _LOGGER.warning("microphone is back")
-            elif self.failures and self.clock.now() - since >= STEADY_SECONDS:
-                self.failures = 0
+            elif self.backoff.failures and self.clock.now() - since >= STEADY_SECONDS:
+                self.backoff.reset()
             self.bedside.feed(chunk)
         return not self._stopping
 
     def _failed(self, message: str) -> None:
-        self.failures += 1
-        backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (self.failures - 1))
+        backoff = self.backoff.fail()
         _LOGGER.warning("%s; trying again in %g s", message, backoff)
         self.bedside.events.report("error", message=f"{message}; retrying in {backoff:g} s")
         until = self.clock.now() + backoff

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from assistant.content.files import read_toml
 from assistant.errors import AssistantError, ContentError
 from assistant.routines.phrases import check_template
 from assistant.settings import content_dir
@@ -51,7 +51,6 @@ class Exercise:
     """Counted sets done one way then the other ("clockwise", "anticlockwise")."""
     announce: str | None = None
     """Template said at the start of each set; None uses the session's hold_start phrase."""
-    note: str = ""
 
     @property
     def counted(self) -> bool:
@@ -97,7 +96,6 @@ class Exercise:
             "limb": reader.text("limb", default="leg"),
             "directions": tuple(reader.str_list("directions", required=False)),
             "announce": reader.text("announce", default="") or None,
-            "note": reader.text("note", default=""),
         }
         if common["announce"]:
             check_template(common["announce"], path, f"{key}.announce")
@@ -203,11 +201,7 @@ class ExerciseBook:
     @classmethod
     def from_file(cls, path: Path | None = None) -> ExerciseBook:
         path = path or default_exercises_path()
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ContentError(str(path), "-", f"cannot be read: {err}") from err
-        return cls.from_dict(data, str(path))
+        return cls.from_dict(read_toml(path), str(path))
 
 
 def _range_text(low: float, high: float) -> str:

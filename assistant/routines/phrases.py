@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from assistant.content.files import check_placeholders
+from assistant.content.files import check_placeholders, read_toml
 from assistant.errors import ContentError
 from assistant.settings import content_dir
 
@@ -64,24 +63,9 @@ class SessionPhrases:
     @classmethod
     def from_file(cls, path: Path | None = None) -> SessionPhrases:
         path = path or default_phrases_path()
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ContentError(str(path), "-", f"cannot be read: {err}") from err
-        return cls.from_dict(data, str(path))
+        return cls.from_dict(read_toml(path), str(path))
 
 
 def check_template(template: str, path: str, key: str) -> None:
     """Raise ContentError if the template uses a placeholder the session cannot fill."""
     check_placeholders(template, _ALLOWED_FIELDS, path, key)
-
-
-def fill(template: str, **values: object) -> str:
-    """Fill a checked template; whole numbers are said without a decimal point."""
-    clean = {k: (f"{v:g}" if isinstance(v, float) else v) for k, v in values.items()}
-    return template.format_map(_Defaulting(clean))
-
-
-class _Defaulting(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return ""

@@ -12,9 +12,10 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from assistant.content.files import fill
 from assistant.routines.controls import CONTROLS, control_name
 from assistant.routines.exercises import Routine
-from assistant.routines.phrases import SessionPhrases, fill
+from assistant.routines.phrases import SessionPhrases
 from assistant.routines.timeline import Cue, HoldStep, Planner, SayStep, Timing, build_steps
 
 _LOGGER = logging.getLogger(__name__)

@@ -12,8 +12,9 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from assistant.content.files import fill
 from assistant.routines.exercises import Exercise, Routine
-from assistant.routines.phrases import SessionPhrases, fill
+from assistant.routines.phrases import SessionPhrases
 
 CueKind = Literal["say", "hold", "release"]
 _EPS = 1e-9

@@ -1,19 +1,33 @@
-"""Sentence templates (hassil-style) and their expansion.
+"""Sentence templates in hassil's syntax, parsed and expanded by hassil.
 
-Syntax: ``[optional words]``, ``(a|b|c)`` alternatives, ``{list}`` slot references, ``<rule>`` references.
-Expansion yields ``Expansion`` items: a tuple of words where a slot reference stays as a ``SlotRef`` so
-the router can match masked text, and the recogniser's sentences can fill every value in.
+Syntax (Home Assistant's sentence format): ``[optional]``, ``(a|b|c)`` alternatives, ``(a;b)`` permutations,
+``{list}`` slot references, ``<rule>`` references, ``\\`` escapes; white space is significant, so
+``light[s]`` means "light" or "lights". Expansion yields ``Expansion`` items: a tuple of words where a slot
+reference stays as a ``SlotRef`` so the router can match masked text, and the recogniser's sentences can
+fill every value in.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from hassil import Group, RuleReference, Sentence, TextChunk, parse_sentence, sample_expression
+from hassil.errors import HassilError
+from hassil.parser import ParseError
+
 MAX_PER_TEMPLATE = 3000
 """An upper bound on the expansions of one template, so a careless template cannot explode."""
+
+_MAX_SAMPLED = MAX_PER_TEMPLATE * 8
+"""How many raw expansions are read from hassil's sampler before duplicates are removed."""
+
+_EMPTY = re.compile(r"(?<!\\)(\(\s*\)|\[\s*\]|\{\s*\}|<\s*>)")
+_SLOT = re.compile(r"\{([^{}]+)\}")
 
 
 @dataclass(frozen=True)
@@ -25,141 +39,90 @@ class SlotRef:
 
 Token = str | SlotRef
 Expansion = tuple[Token, ...]
+Rules = Mapping[str, Sentence]
 
 
 class TemplateError(ValueError):
-    """A template does not parse; the message says where."""
+    """A template does not parse; the message says why."""
 
 
-@dataclass(frozen=True)
-class _Seq:
-    items: tuple[_Node, ...]
+def parse(template: str) -> Sentence:
+    """Parse one template with hassil."""
+    found = _EMPTY.search(template)
+    if not template.strip() or found:
+        raise TemplateError(f"empty {found.group(1) if found else 'template'} in {template!r}")
+    try:
+        sentence = parse_sentence(template)
+    except (ParseError, AssertionError) as err:
+        raise TemplateError(f"does not parse ({err or 'hassil'}): {template!r}") from None
+    for chunk in _walk(sentence.expression):
+        if isinstance(chunk, TextChunk) and set(chunk.original_text) & set("{}"):
+            raise TemplateError(f"a brace in plain text (templates match normalised words): {template!r}")
+    return sentence
 
 
-@dataclass(frozen=True)
-class _Alt:
-    options: tuple[_Seq, ...]
+def check_rules(rules: Rules) -> None:
+    """Raise `TemplateError` for a rule that refers to a missing rule or, directly or not, to itself."""
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            raise TemplateError(f"rule <{name}> refers to itself: {' -> '.join((*path, name))}")
+        if name not in rules:
+            raise TemplateError(f"unknown rule <{name}> (in <{path[-1]}>)")
+        for node in _walk(rules[name].expression):
+            if isinstance(node, RuleReference):
+                visit(node.rule_name, (*path, name))
+
+    for rule in rules:
+        visit(rule, ())
 
 
-@dataclass(frozen=True)
-class _Word:
-    token: Token
+def expand(template: str, rules: Rules, limit: int = MAX_PER_TEMPLATE) -> list[Expansion]:
+    """Every expansion of a template (deterministically sampled down to `limit`), duplicates removed.
 
-
-@dataclass(frozen=True)
-class _Rule:
-    name: str
-
-
-_Node = _Seq | _Alt | _Word | _Rule
-
-
-def parse(template: str) -> _Seq:
-    """Parse one template into a tree."""
-    parser = _Parser(template)
-    tree = parser.sequence(end="")
-    return tree
-
-
-class _Parser:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-
-    def _error(self, problem: str) -> TemplateError:
-        return TemplateError(f"{problem} at character {self.pos} of {self.text!r}")
-
-    def sequence(self, end: str) -> _Seq:
-        """Parse alternatives up to `end` (")", "]" or "" for the end of text)."""
-        options: list[_Seq] = []
-        items: list[_Node] = []
-        word = ""
-
-        def flush() -> None:
-            nonlocal word
-            if word:
-                items.append(_Word(word))
-                word = ""
-
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch in ")]":
-                if ch != end:
-                    raise self._error(f"unexpected {ch!r}")
-                flush()
-                self.pos += 1
-                options.append(_Seq(tuple(items)))
-                return _Seq((_Alt(tuple(options)),)) if len(options) > 1 else options[0]
-            self.pos += 1
-            if ch == "|":
-                if not end:
-                    raise self._error("'|' outside ( ) or [ ]")
-                flush()
-                options.append(_Seq(tuple(items)))
-                items = []
-            elif ch == "(":
-                flush()
-                items.append(self.sequence(end=")"))
-            elif ch == "[":
-                flush()
-                inner = self.sequence(end="]")
-                items.append(_Alt((inner, _Seq(()))))
-            elif ch in "{<":
-                flush()
-                close = "}" if ch == "{" else ">"
-                stop = self.text.find(close, self.pos)
-                if stop < 0:
-                    raise self._error(f"unclosed {ch!r}")
-                name = self.text[self.pos : stop].strip()
-                if not name:
-                    raise self._error(f"empty {ch}{close}")
-                self.pos = stop + 1
-                items.append(_Word(SlotRef(name)) if ch == "{" else _Rule(name))
-            elif ch.isspace():
-                flush()
-            elif ch in "}>":
-                raise self._error(f"unexpected {ch!r}")
-            else:
-                word += ch
-        if end:
-            raise self._error(f"missing {end!r}")
-        flush()
-        options.append(_Seq(tuple(items)))
-        return _Seq((_Alt(tuple(options)),)) if len(options) > 1 else options[0]
-
-
-def expand(template: str, rules: Mapping[str, _Seq], limit: int = MAX_PER_TEMPLATE) -> list[Expansion]:
-    """Every expansion of a template (deterministically sampled down to `limit`), duplicates removed."""
-    results = _expand_node(parse(template), rules, depth=0)
-    unique = list(dict.fromkeys(tuple(r) for r in results))
+    `rules` must have passed `check_rules`; a rule the template names but `rules` lacks raises.
+    """
+    expression = parse(template).expression
+    for node in _walk(expression):
+        if isinstance(node, RuleReference) and node.rule_name not in rules:
+            raise TemplateError(f"unknown rule <{node.rule_name}> in {template!r}")
+    try:
+        texts = sample_expression(expression, expansion_rules=dict(rules), expand_lists=False)
+        sampled = dict.fromkeys(text.strip() for text in itertools.islice(texts, _MAX_SAMPLED))
+    except HassilError as err:
+        raise TemplateError(f"{err} in {template!r}") from None
+    unique = list(dict.fromkeys(_tokens(text) for text in sampled if text))
     if len(unique) > limit:
         unique = random.Random(template).sample(unique, limit)
     return unique
 
 
-def _expand_node(node: _Node, rules: Mapping[str, _Seq], depth: int) -> list[Expansion]:
-    if depth > 20:
-        raise TemplateError("rules nest too deeply (a rule refers to itself?)")
-    if isinstance(node, _Word):
-        return [(node.token,)]
-    if isinstance(node, _Rule):
-        if node.name not in rules:
-            raise TemplateError(f"unknown rule <{node.name}>")
-        return _expand_node(rules[node.name], rules, depth + 1)
-    if isinstance(node, _Alt):
-        out: list[Expansion] = []
-        for option in node.options:
-            out.extend(_expand_node(option, rules, depth))
-        return out
-    parts = [_expand_node(item, rules, depth) for item in node.items]
-    combos: list[Expansion] = []
-    for combo in itertools.product(*parts):
-        combos.append(tuple(itertools.chain.from_iterable(combo)))
-        if len(combos) > MAX_PER_TEMPLATE * 8:
-            break
-    return combos
-
-
 def slot_names(expansion: Expansion) -> Iterator[str]:
     """The slot lists an expansion refers to, in order."""
     return (tok.name for tok in expansion if isinstance(tok, SlotRef))
+
+
+def _tokens(text: str) -> Expansion:
+    """Words of one sampled sentence; a `{list}` left unexpanded by the sampler becomes a `SlotRef`."""
+    words: list[Token] = []
+    for word in text.split():
+        if "{" not in word:
+            words.append(word)
+        elif _SLOT.fullmatch(word):
+            words.append(_slot_ref(word[1:-1]))
+        else:  # a reference glued to a word: "{side}ward"
+            words += [_slot_ref(w) if i % 2 else w for i, w in enumerate(_SLOT.split(word)) if w]
+    return tuple(words)
+
+
+@functools.cache
+def _slot_ref(reference: str) -> SlotRef:
+    """`list` or `list:slot` (hassil's renaming) refers to the list."""
+    return SlotRef(reference.partition(":")[0].strip())
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    if isinstance(node, Group):
+        for item in node.items:
+            yield from _walk(item)

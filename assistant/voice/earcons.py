@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.audio.pcm import float_to_int16
+
 EARCONS = ("listening", "hold_end")
 
 # (frequency Hz, start s, length s) of each note: a rising pair invites speech, a falling pair rests.
@@ -32,7 +34,7 @@ def earcon(name: str, rate: int = 22050, volume: float = 1.0) -> np.ndarray:
         first = round(start * rate)
         out[first : first + n] += tone[: len(out) - first]
     out *= _PEAK * max(0.0, min(1.0, volume)) / max(1e-9, float(np.max(np.abs(out))))
-    return np.round(out * 32767).astype(np.int16)
+    return float_to_int16(out)
 
 
 def _notes(name: str) -> tuple[tuple[float, float, float], ...]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from assistant.backoff import Backoff
 from assistant.clock import Clock
 from assistant.voice.speaker import Speaker
 from assistant.voice.speech import estimate_seconds
 
 _LOGGER = logging.getLogger(__name__)
-FIRST_BACKOFF = 1.0
-MAX_BACKOFF = 30.0
 
 
 class GuardedSpeaker:
@@ -35,7 +34,7 @@ class GuardedSpeaker:
         self.on_error = on_error
         self.reopen = reopen
         self.rate = rate
-        self.failures = 0
+        self.backoff = Backoff()
         self._retry_at = float("-inf")
         self._broken = False
 
@@ -99,11 +98,10 @@ class GuardedSpeaker:
         except Exception as err:
             self._failed(what, err)
         else:
-            self.failures = 0
+            self.backoff.reset()
 
     def _failed(self, what: str, err: Exception) -> None:
-        self.failures += 1
-        backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (self.failures - 1))
+        backoff = self.backoff.fail()
         self._broken = True
         self._retry_at = self.clock.now() + backoff
         message = f"speaker failed ({what}): {err}; retrying in {backoff:g} s"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.output import resample
+from assistant.audio.resample import resample
 from assistant.clock import Clock
 from assistant.voice.earcons import earcon
 from assistant.voice.speaker import SpeechCache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from assistant.content.files import fill
 from assistant.content.loader import Content, Response
 from assistant.messages import Reply
 from assistant.settings import DialogSettings
@@ -43,11 +44,12 @@ class Phrasing:
         return variants[index]
 
     def fill(self, text: str, side: str | None = None, exercise: str | None = None) -> str:
-        return (
-            text.replace("{side}", f"{side} " if side in ("left", "right") else "")
-            .replace("{emergency_number}", self.settings.emergency_number)
-            .replace("{urgent_care}", self.settings.urgent_care)
-            .replace("{exercise_name}", self.content.exercise_names.get(exercise or "", "a stretch"))
+        return fill(
+            text,
+            side=f"{side} " if side in ("left", "right") else "",
+            emergency_number=self.settings.emergency_number,
+            urgent_care=self.settings.urgent_care,
+            exercise_name=self.content.exercise_names.get(exercise or "", "a stretch"),
         )
 
     def phrase(self, key: str, exercise: str | None = None) -> str:
