@@ -1,17 +1,7 @@
 """End-of-speech detection: cuts utterances out of a stream of chunks, cheaply, in steady noise.
 
-Each 30 ms frame is windowed and transformed (one 512-point FFT); its power is summed in seven bands
-between 200 Hz and 7 kHz. Every band has its own noise floor (in dB), so steady noise of any colour, a
-fan's brown noise or an air purifier's pink noise, sits near 0 dB above its floor in every band while
-speech stands well above it. A frame's score is the best of: the mean of its three best band SNRs; its
-single best band less 4 dB (a fricative); twice the SNR of all bands averaged as power ratios (speech
-spread thinly over many bands). A frame is speech when the score passes a threshold (a lower one inside an
-utterance, for hysteresis) and the frame is not near-silent.
-
-The first five frames only teach the floors (their quietest level per band). Then the floors follow the
-frames that are not speech and creep up slowly during speech. When the last half second has been steady
-in every band (noise, not the rise and fall of syllables) the floors jump to it, so a fan switched on is
-learnt within about a second, and an utterance it had started is dropped.
+Each 30 ms frame is judged speech or not by `frame_scorer` (band SNRs against noise floors that follow
+the room; a fan switched on is learnt within about a second, and an utterance it had started is dropped).
 
 An utterance starts after `START_FRAMES` speech frames in a row; its start reaches back over weaker
 speech-like frames just before them (the s of "stop"), and its audio begins `pre_roll` earlier. It ends
@@ -33,7 +23,6 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from assistant.audio.pcm import float_to_pcm16, pcm16_to_float
-from assistant.hearing.band_levels import BAND_COUNT, BandLevels
 from assistant.hearing.endpoint_events import (
     EndpointEvent,
     SpeechAudio,
@@ -43,43 +32,19 @@ from assistant.hearing.endpoint_events import (
     SpeechStarted,
     coalesced,
 )
-from assistant.messages import SAMPLE_RATE, AudioChunk, Utterance
+from assistant.hearing.frame_scorer import FRAME_SAMPLES, FRAME_SECONDS, HOLD_SNR_DB, FrameScorer
+from assistant.messages import AudioChunk, Utterance
 from assistant.settings import EndpointSettings
 
 _LOGGER = logging.getLogger(__name__)
 
-FRAME_SAMPLES = 480
-"""30 ms at 16 kHz."""
-FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE
 START_FRAMES = 3
 """Consecutive speech frames that start an utterance (90 ms)."""
-START_SNR_DB = 7.0
-"""Band SNR (mean of the best three bands) a frame needs to count as speech outside an utterance."""
-HOLD_SNR_DB = 5.0
-"""The same, inside an utterance."""
-MIN_LEVEL_DB = -65.0
-"""Frames quieter than this (dB full scale, per band) are never speech."""
 TAIL_SECONDS = 0.3
 """Audio kept after the last speech frame."""
 _PAUSE_SECONDS = TAIL_SECONDS + FRAME_SECONDS
 """Silence after the last word by which every frame the utterance keeps is out (`SpeechPaused`)."""
-_BEST_BANDS = 3
-_SINGLE_BAND_PENALTY_DB = 4.0
-"""A frame strong in one band only (a fricative, s or f, lives above 4.5 kHz) counts with this much less."""
-_SPREAD_GAIN = 2.0
-"""The mean of all bands' SNRs (as power ratios) fluctuates less in noise than any one band, so it counts
-this much more: it catches speech spread thinly over many bands deep in noise."""
 _ONSET_GAP_FRAMES = 2
-_WARMUP_FRAMES = 5
-"""The first frames only teach the noise floor (their quietest level per band); speech cannot start."""
-_FLOOR_FOLLOW = 0.1
-_FLOOR_FALL = 0.3
-_FLOOR_CREEP_DB = 0.05
-_STEADY_FRAMES = 17
-_STEADY_STD_DB = 3.5
-_STEADY_EVERY = 4
-"""The steadiness check runs every this many frames (it is the costliest step)."""
-_STEADY_JUMP_DB = 6.0
 
 
 class Endpointer:
@@ -87,9 +52,7 @@ class Endpointer:
 
     def __init__(self, settings: EndpointSettings | None = None) -> None:
         self.settings = settings or EndpointSettings()
-        self._band_levels = BandLevels(FRAME_SAMPLES)
-        self._floor = np.zeros(BAND_COUNT)
-        self._recent: deque[np.ndarray] = deque(maxlen=_STEADY_FRAMES)
+        self._scorer = FrameScorer()
         self._pending = np.zeros(0, dtype=np.float32)
         self._time: float | None = None  # seconds at the start of _pending
         pre_frames = round(self.settings.pre_roll / FRAME_SECONDS)
@@ -100,14 +63,16 @@ class Endpointer:
         self._start = 0.0
         self._audio_start = 0.0
         self._last_speech_end = 0.0
-        self._speech_frames = 0
         self._silent_frames = 0
-        self._noise_onset = False
         self._ready: deque[Utterance] = deque()
         self._events: list[EndpointEvent] = []
         self._released = 0  # frames of the utterance already handed out as SpeechAudio
         self._paused = False  # SpeechPaused was sent for the current stretch of silence
-        self.frames_seen = 0
+
+    @property
+    def frames_seen(self) -> int:
+        """Frames judged so far."""
+        return self._scorer.frames_seen
 
     @property
     def speaking(self) -> bool:
@@ -132,7 +97,7 @@ class Endpointer:
         self._pending = samples[whole * FRAME_SAMPLES :]
         if whole:
             frames = samples[: whole * FRAME_SAMPLES].reshape(whole, FRAME_SAMPLES)
-            for frame, level in zip(frames, self._band_levels(frames), strict=True):
+            for frame, level in zip(frames, self._scorer.levels(frames), strict=True):
                 self._step(frame, level)
         return self._take_events()
 
@@ -161,32 +126,19 @@ class Endpointer:
 
     def _step(self, frame: np.ndarray, level: np.ndarray) -> None:
         frame_start = self._now()
-        self.frames_seen += 1
-        if self.frames_seen <= _WARMUP_FRAMES:
-            self._floor = level if self.frames_seen == 1 else np.minimum(self._floor, level)
+        judged = self._scorer.score(level, self._speaking)
+        if judged is None:  # still learning the noise floors
             self._ring.append((frame, 0.0))
-            return None
-        snr = level - self._floor
-        ranked = np.sort(snr)
-        spread = 10.0 * np.log10(np.mean(10.0 ** (np.clip(snr, -30.0, 60.0) / 10.0)))
-        best = max(
-            float(np.mean(ranked[-_BEST_BANDS:])),
-            float(ranked[-1]) - _SINGLE_BAND_PENALTY_DB,
-            float(spread) * _SPREAD_GAIN,
-        )
-        threshold = HOLD_SNR_DB if self._speaking else START_SNR_DB
-        audible = float(level.max()) > MIN_LEVEL_DB
-        is_speech = best >= threshold and audible
-        self._adapt_floor(level, is_speech)
-        if self._speaking and self._noise_onset:
+            return
+        if self._speaking and judged.noise_came_on:
             _LOGGER.debug("dropped the start at %.2f s: steady noise came on", self._start)
             self._events.append(SpeechDropped("steady noise came on"))
             self._reset_utterance()
         if self._speaking:
-            self._continue(frame, frame_start, is_speech)
+            self._continue(frame, frame_start, judged.speech)
             return
-        self._ring.append((frame, best if audible else 0.0))
-        self._run = self._run + 1 if is_speech else 0
+        self._ring.append((frame, judged.score))
+        self._run = self._run + 1 if judged.speech else 0
         if self._run >= START_FRAMES:
             self._speaking = True
             self._frames = [ring_frame for ring_frame, _ in self._ring]
@@ -194,9 +146,7 @@ class Endpointer:
             self._start = frame_start - (onset - 1) * FRAME_SECONDS
             self._audio_start = frame_start - (len(self._ring) - 1) * FRAME_SECONDS
             self._last_speech_end = frame_start + FRAME_SECONDS
-            self._speech_frames = START_FRAMES
             self._silent_frames = 0
-            self._noise_onset = False
             self._ring.clear()
             self._run = 0
             self._events.append(SpeechStarted(self._start))
@@ -221,7 +171,6 @@ class Endpointer:
     def _continue(self, frame: np.ndarray, frame_start: float, is_speech: bool) -> None:
         self._frames.append(frame)
         if is_speech:
-            self._speech_frames += 1
             self._silent_frames = 0
             self._paused = False
             self._last_speech_end = frame_start + FRAME_SECONDS
@@ -250,24 +199,6 @@ class Endpointer:
             self._events.append(SpeechAudio(_pcm(self._frames[self._released : upto])))
             self._released = upto
 
-    def _adapt_floor(self, level: np.ndarray, is_speech: bool) -> None:
-        self._recent.append(level)
-        falling = level < self._floor
-        if is_speech:
-            step = np.minimum(level - self._floor, _FLOOR_CREEP_DB)
-            self._floor = np.where(
-                falling, self._floor + _FLOOR_FALL * (level - self._floor), self._floor + step
-            )
-        else:
-            self._floor = self._floor + _FLOOR_FOLLOW * (level - self._floor)
-        if len(self._recent) == _STEADY_FRAMES and self.frames_seen % _STEADY_EVERY == 0:
-            recent = np.array(self._recent)
-            mean = recent.mean(axis=0)
-            if float(recent.std(axis=0).max()) < _STEADY_STD_DB and float(np.max(mean - self._floor)) > 3.0:
-                if float(np.max(mean - self._floor)) > _STEADY_JUMP_DB and self._speaking:
-                    self._noise_onset = True
-                self._floor = np.maximum(self._floor, mean - 1.0)
-
     def _finish(self, truncated: bool) -> None:
         speech_seconds = self._last_speech_end - self._start
         if speech_seconds < self.settings.min_speech and not truncated:
@@ -285,9 +216,7 @@ class Endpointer:
     def _reset_utterance(self) -> None:
         self._speaking = False
         self._frames = []
-        self._speech_frames = 0
         self._silent_frames = 0
-        self._noise_onset = False
         self._released = 0
         self._paused = False
 

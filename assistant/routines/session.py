@@ -3,6 +3,7 @@
 Drive it with `start(now)`, then `due(now)` whenever `next_wakeup()` is reached, and `control(name, now)`
 when the person says something. Every method returns the cues due at `now`, to be played at once.
 The hold is timed from its start (and across pauses) on the given times only; speech never delays it.
+Where the session is (the steps planned, how far through, the hold in progress) lives in `position`.
 """
 
 from __future__ import annotations
@@ -10,33 +11,16 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from assistant.content.files import fill
 from assistant.routines.controls import CONTROLS, control_name
 from assistant.routines.exercises import Routine
 from assistant.routines.phrases import SessionPhrases
+from assistant.routines.position import EPS, Hold, Position
 from assistant.routines.timeline import Cue, HoldStep, Planner, SayStep, Timing, build_steps
 
 _LOGGER = logging.getLogger(__name__)
-_EPS = 1e-6
 EXTEND_SECONDS = 10.0
-
-
-@dataclass
-class _Hold:
-    """The hold in progress (running or paused)."""
-
-    step: int
-    length: float
-    elapsed: float = 0.0
-    """Seconds done before `resumed_at`."""
-    resumed_at: float | None = None
-    """Clock time the hold (re)started; None while paused."""
-
-    def remaining(self, now: float) -> float:
-        running = 0.0 if self.resumed_at is None else now - self.resumed_at
-        return max(0.0, self.length - self.elapsed - running)
 
 
 class Session:
@@ -55,11 +39,7 @@ class Session:
         self.planner = Planner(self.steps, phrases, duration, timing or Timing())
         self._plan: Iterator[Cue] = iter(())
         self._peeked: Cue | None = None
-        self._order: list[int] = []
-        self._done_upto = -1
-        self._busy_until = -math.inf
-        self._released_step = -1
-        self._hold: _Hold | None = None
+        self.position = Position(self.steps)
         self._paused = False
         self._started = False
         self._stopped = False
@@ -82,10 +62,10 @@ class Session:
         """The next cue if its time has come (play it before asking again: the following phrase is
         only synthesised when asked for, so nothing delays a cue that is already due)."""
         cue = self._peek()
-        if cue is None or cue.t > now + _EPS:
+        if cue is None or cue.t > now + EPS:
             return None
         self._peeked = None
-        self._note(cue)
+        self.position.note(cue)
         return cue
 
     def next_wakeup(self) -> float | None:
@@ -110,7 +90,7 @@ class Session:
 
     def remaining(self, now: float) -> float | None:
         """Seconds left in the current hold, or None when no hold is in progress."""
-        return None if self._hold is None else self._hold.remaining(now)
+        return None if self.position.hold is None else self.position.hold.remaining(now)
 
     # --- controls --------------------------------------------------------------------------------
 
@@ -127,11 +107,11 @@ class Session:
     def pause(self, now: float) -> list[Cue]:
         if self._paused:
             return []
-        if self._hold is not None and self._hold.resumed_at is not None:
-            self._hold.elapsed = self._hold.length - self._hold.remaining(now)
-            self._hold.resumed_at = None
+        if self.position.hold is not None and self.position.hold.resumed_at is not None:
+            self.position.hold.elapsed = self.position.hold.length - self.position.hold.remaining(now)
+            self.position.hold.resumed_at = None
         else:
-            self._order, self._done_upto = self._remaining_order(now), -1
+            self.position.replan(self.position.remaining_order(now))
         self._paused = True
         return self._reply_paused(now, [self.phrases.paused])
 
@@ -139,11 +119,11 @@ class Session:
         if not self._paused:
             return self._continue(now, [self.phrases.not_paused])
         self._paused = False
-        if self._hold is not None:
-            self._hold.resumed_at = now
-            left = self._whole(self._hold.remaining(now))
+        if self.position.hold is not None:
+            self.position.hold.resumed_at = now
+            left = self._whole(self.position.hold.remaining(now))
             return self._continue(now, [fill(self.phrases.resumed_hold, seconds=left)])
-        self._set_plan(self._order, [self.phrases.resumed], now)
+        self._set_plan(self.position.order, [self.phrases.resumed], now)
         return self.due(now)
 
     def stop(self, now: float) -> list[Cue]:
@@ -157,12 +137,12 @@ class Session:
     def next(self, now: float) -> list[Cue]:
         """Skip: end the hold (or the instructions) and go on to the next part."""
         self._paused = False
-        if self._hold is not None:
-            after = self._after(self._hold.step)
+        if self.position.hold is not None:
+            after = self.position.after(self.position.hold.step)
             early = self._end_hold_early(now)
             self._set_plan(after, [self.phrases.skipped], now, before=early)
             return self.due(now)
-        order = self._remaining_order(now)
+        order = self.position.remaining_order(now)
         first = order[0] if order else None
         if first is not None and isinstance(self.steps[first], HoldStep):
             order = order[1:]
@@ -174,29 +154,29 @@ class Session:
 
     def repeat(self, now: float) -> list[Cue]:
         """Say the current exercise's instructions again (the hold keeps running meanwhile)."""
-        exercise = self._current_exercise()
+        exercise = self.position.current_exercise()
         texts = [
             s.text for s in self.steps if isinstance(s, SayStep) and s.instruction and s.exercise == exercise
         ]
         return self._continue(now, texts)
 
     def time_left(self, now: float) -> list[Cue]:
-        if self._hold is None:
+        if self.position.hold is None:
             return self._continue(now, [self.phrases.no_hold])
-        left = self._whole(self._hold.remaining(now))
+        left = self._whole(self.position.hold.remaining(now))
         return self._continue(now, [fill(self.phrases.time_left, seconds=left)])
 
     def extend(self, now: float) -> list[Cue]:
-        if self._hold is None:
+        if self.position.hold is None:
             return self._continue(now, [self.phrases.no_hold])
-        self._hold.length += EXTEND_SECONDS
+        self.position.hold.length += EXTEND_SECONDS
         return self._continue(now, [fill(self.phrases.extended, seconds=EXTEND_SECONDS)])
 
     def other_side(self, now: float) -> list[Cue]:
         """Switch to the same exercise's set on the other side (ending this hold early)."""
-        if self._hold is None:
+        if self.position.hold is None:
             return self._continue(now, [self.phrases.no_hold])
-        current = self._hold_step(self._hold.step)
+        current = self.position.hold_step(self.position.hold.step)
         target = next(
             (
                 i
@@ -211,9 +191,9 @@ class Session:
         )
         if target is None:
             return self._continue(now, [self.phrases.no_sides])
-        side = self._hold_step(target)
-        here = self._hold.step
-        order = self._after(target - 1) if target > here else [target, *self._after(here)]
+        side = self.position.hold_step(target)
+        here = self.position.hold.step
+        order = self.position.after(target - 1) if target > here else [target, *self.position.after(here)]
         early = self._end_hold_early(now)
         self._paused = False
         text = fill(self.phrases.other_side, side=side.side, limb=side.exercise.limb)
@@ -226,32 +206,37 @@ class Session:
         """Say texts now, then carry on from where the session is (within the hold, if one runs)."""
         if self._paused:
             return self._reply_paused(now, texts)
-        hold = self._hold
+        hold = self.position.hold
         if hold is not None and hold.resumed_at is not None:
             hold.elapsed = hold.length - hold.remaining(now)
             hold.resumed_at = now
-            replies = self.planner.replies(now, texts, self._current_exercise())
-            after = self._after(hold.step)
-            self._order, self._done_upto, self._peeked = [hold.step, *after], -1, None
+            replies = self.planner.replies(now, texts, self.position.current_exercise())
+            after = self.position.after(hold.step)
+            self.position.replan([hold.step, *after])
+            self._peeked = None
             self._plan = self._chain_hold(hold, now, replies, after)
             return self.due(now)
-        self._set_plan(self._remaining_order(now), texts, now)
+        self._set_plan(self.position.remaining_order(now), texts, now)
         return self.due(now)
 
-    def _chain_hold(self, hold: _Hold, now: float, replies: list[Cue], after: list[int]) -> Iterator[Cue]:
+    def _chain_hold(self, hold: Hold, now: float, replies: list[Cue], after: list[int]) -> Iterator[Cue]:
         t = yield from self.planner.hold_rest(hold.step, now, hold.elapsed, hold.length, replies)
         yield from self.planner.from_steps(after, t)
 
     def _reply_paused(self, now: float, texts: list[str]) -> list[Cue]:
-        self._plan, self._peeked = iter(self.planner.replies(now, texts, self._current_exercise())), None
+        self._plan, self._peeked = (
+            iter(self.planner.replies(now, texts, self.position.current_exercise())),
+            None,
+        )
         return self.due(now)
 
     def _set_plan(
         self, order: list[int], texts: list[str], now: float, before: list[Cue] | None = None
     ) -> None:
-        replies = self.planner.replies(now, texts, self._current_exercise())
+        replies = self.planner.replies(now, texts, self.position.current_exercise())
         t = replies[-1].end + self.planner.timing.gap if replies else now
-        self._order, self._done_upto, self._peeked = list(order), -1, None
+        self.position.replan(order)
+        self._peeked = None
         self._plan = self._chain(before or [], replies, order, t)
 
     def _chain(self, before: list[Cue], replies: list[Cue], order: list[int], t: float) -> Iterator[Cue]:
@@ -260,62 +245,16 @@ class Session:
         yield from self.planner.from_steps(order, t)
 
     def _end_hold_early(self, now: float) -> list[Cue]:
-        if self._hold is None:
+        if self.position.hold is None:
             return []
-        step = self._hold_step(self._hold.step)
-        self._hold = None
+        step = self.position.hold_step(self.position.hold.step)
+        self.position.hold = None
         return [Cue(now, "release", side=step.side, exercise=step.exercise.id, completed=False)]
 
     def _peek(self) -> Cue | None:
         if self._peeked is None:
             self._peeked = next(self._plan, None)
         return self._peeked
-
-    def _note(self, cue: Cue) -> None:
-        """Track position as a cue is played."""
-        if cue.kind == "hold":
-            self._hold = _Hold(cue.step, cue.seconds, 0.0, cue.t)
-        elif cue.kind == "release" and cue.completed:
-            self._hold = None
-            self._released_step = cue.step
-        if cue.step < 0:
-            return
-        if cue.step in self._order[self._done_upto + 1 :]:
-            self._done_upto = self._order.index(cue.step, self._done_upto + 1)
-        if cue.kind == "say":
-            self._busy_until = cue.end
-
-    def _remaining_order(self, now: float) -> list[int]:
-        """Steps still to do: the current one again if its speech was cut, else from the next."""
-        if self._done_upto < 0:
-            return list(self._order)
-        current = self._order[self._done_upto]
-        cut = now < self._busy_until - _EPS and current != self._released_step
-        start = self._done_upto if cut else self._done_upto + 1
-        return self._order[start:]
-
-    def _after(self, index: int) -> list[int]:
-        """The steps that follow step `index` in the current order (or in routine order)."""
-        if index in self._order:
-            return self._order[self._order.index(index) + 1 :]
-        return list(range(index + 1, len(self.steps)))
-
-    def _current_exercise(self) -> str | None:
-        if self._hold is not None:
-            step = self.steps[self._hold.step]
-        elif self._done_upto >= 0:
-            step = self.steps[self._order[self._done_upto]]
-        elif self._order:
-            step = self.steps[self._order[0]]
-        else:
-            return None
-        return step.exercise.id if isinstance(step, HoldStep) else step.exercise
-
-    def _hold_step(self, index: int) -> HoldStep:
-        step = self.steps[index]
-        if not isinstance(step, HoldStep):
-            raise TypeError(f"step {index} is not a hold")
-        return step
 
     @staticmethod
     def _whole(seconds: float) -> int:
