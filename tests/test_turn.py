@@ -13,7 +13,7 @@ from assistant.clock import VirtualClock
 from assistant.content.loader import Content
 from assistant.dialog.attention import Attention
 from assistant.dialog.dialog import Dialog
-from assistant.loop.bedside import Bedside
+from assistant.loop.bedside import GAP_BEFORE_ROUTINE, Bedside, LoopOptions
 from assistant.loop.events import Recorder
 from assistant.messages import Transcript
 from assistant.routines.controls import ALIASES, CONTROLS, control_name
@@ -145,3 +145,53 @@ def test_every_say_event_comes_from_one_emitter(content: Content, router: Router
     assert [e["source"] for e in says[:2]] == ["answer", "routine"] and len(says) > 3
     assert all({"event", "t", "text", "seconds", "source"} <= set(e) for e in says)
     assert all(("intent" in e) == (e["source"] == "answer") for e in says)
+
+
+def _short_rig(
+    content: Content, router: Router, script: dict[float, Transcript | str], half_duplex: bool = True
+) -> tuple[Feeder, Recorder]:
+    clock = VirtualClock(100.0)
+    speaker = ShortSpeaker(clock, lambda text: 0.1 * len(text))
+    events = Recorder()
+    routines = RoutineHost(
+        ExerciseBook.from_file(),
+        SessionPhrases.from_file(),
+        speaker,
+        clock,
+        events,
+        origin=clock.now(),
+        hold=15.0,
+        earcons=False,
+    )
+    dialog = Dialog(content, router=router, rng=random.Random(3))
+    options = LoopOptions(half_duplex=half_duplex)
+    bedside = Bedside(ScriptedRecognizer(script), dialog, speaker, routines, options=options)
+    feed = Feeder(bedside, clock)
+    feed.silence(1.0)
+    return feed, events
+
+
+def test_an_announced_routine_starts_when_the_announcement_really_ends(
+    content: Content, router: Router
+) -> None:
+    feed, events = _short_rig(content, router, {150: "guide me through the calf stretch"})
+    feed.speak(150)
+    announcement = events.of("say")[0]
+    feed.until(lambda: len(events.of("say")) > 1)
+    first_cue = events.of("say")[1]
+    assert first_cue["source"] == "routine"
+    real_end = announcement["t"] + announcement["seconds"] / 2
+    assert first_cue["t"] == pytest.approx(real_end + GAP_BEFORE_ROUTINE, abs=0.05)
+
+
+def test_stop_during_the_announcement_ends_the_routine_before_it_starts(
+    content: Content, router: Router
+) -> None:
+    script: dict[float, Transcript | str] = {150: "guide me through the calf stretch", 250: "stop"}
+    feed, events = _short_rig(content, router, script, half_duplex=False)  # heard while it speaks
+    feed.speak(150, after=0.7)
+    assert [e["state"] for e in events.of("routine")] == ["started"]
+    assert feed.bedside.routines.announcing and feed.bedside.speaker.is_speaking()
+    feed.speak(250, seconds=0.5, after=0.7)
+    assert [e["state"] for e in events.of("routine")] == ["started", "stopped"], events.events
+    assert [e["source"] for e in events.of("say")] == ["answer"]

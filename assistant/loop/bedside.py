@@ -9,9 +9,10 @@ routine, or hands the control to the running routine (no wake phrase during a ro
 
 Half-duplex: while the assistant speaks, and for `echo_tail` seconds after, audio is discarded, so it
 never answers its own voice; an utterance in progress when the assistant starts speaking is cut there
-and heard as far as it went. During a routine it listens in the gaps between cues. When the assistant
-has finished speaking (`own_voice`, the same source for both) the follow-up window opens. Nothing here
-blocks except recognition and synthesis; time comes from the Clock.
+and heard as far as it went. During a routine it listens in the gaps between cues. `own_voice` is the
+one source of "the assistant has finished speaking": for the mute, and for opening the follow-up window
+or starting the routine an answer announced. Nothing here blocks except recognition and synthesis; time
+comes from the Clock.
 """
 
 from __future__ import annotations
@@ -98,7 +99,9 @@ class Bedside:
         """Advance a routine's cues and follow the assistant's own speech; call often (each chunk does)."""
         self.routines.tick()
         if not self.own_voice.update():
-            self.attention.speech_ended(self.own_voice.spoke_at)
+            ended = self.own_voice.spoke_at
+            self.attention.speech_ended(ended)
+            self.routines.announcement_ended(ended + GAP_BEFORE_ROUTINE)
 
     def listening_now(self) -> bool:
         """Whether audio is listened to now (half-duplex: not while the assistant speaks, nor just after)."""
@@ -123,6 +126,10 @@ class Bedside:
         self.listening.flush()
         while self.routines.active and not stopping():
             wakeup = self.routines.next_wakeup()
+            if wakeup is None and self.routines.announcing:  # still saying what it will do
+                self.clock.sleep(0.02)
+                self.tick()
+                continue
             if wakeup is None:  # paused with nobody left to resume it
                 self.routines.end("stopped")
                 break
@@ -182,7 +189,6 @@ class Bedside:
     def _answer(self, reply: Reply, detected: float) -> None:
         if not reply.text:
             return
-        now = self.clock.now()
         self.speaker.play(reply.text)
         self.own_voice.started()
         latency = round((time.perf_counter() - detected) * 1000, 1)
@@ -190,8 +196,7 @@ class Bedside:
         self.events.say(reply.text, seconds, source="answer", latency_ms=latency, intent=reply.intent)
         if reply.routine:
             self.attention.close_window()
-            # The routine's cues are timed on the clock from the speech's known length (as its own are).
-            self.routines.begin(reply.routine, now + seconds + GAP_BEFORE_ROUTINE)
+            self.routines.begin(reply.routine)  # starts when the announcement has been said (`tick`)
         else:
             self.attention.expect_follow_up()
 

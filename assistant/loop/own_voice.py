@@ -1,5 +1,5 @@
 """The assistant's own speech, as the speaker reports it: the one source of "speech has ended" for the
-half-duplex mute and the follow-up window alike."""
+half-duplex mute, the follow-up window and the start of an announced routine alike."""
 
 from __future__ import annotations
 

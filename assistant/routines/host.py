@@ -44,18 +44,25 @@ class RoutineHost:
         self.runner: SessionRunner | None = None
         self._start_at: float | None = None
         self._wakeup: float | None = None
+        self._announcing = False
 
     @property
     def active(self) -> bool:
         """A routine is announced or running (voice controls go to it)."""
         return self.name is not None
 
+    @property
+    def announcing(self) -> bool:
+        """A routine was begun and waits for its announcement to end (`announcement_ended`)."""
+        return self._announcing
+
     def next_wakeup(self) -> float | None:
         """When `tick` next has something to do (None: nothing planned, e.g. paused or idle)."""
         return self._start_at if self._start_at is not None else self._wakeup
 
-    def begin(self, name: str, at: float) -> None:
-        """Start routine `name` at clock time `at` (after the reply announcing it has been said)."""
+    def begin(self, name: str, at: float | None = None) -> None:
+        """Start routine `name` at clock time `at`, or (None) at the time `announcement_ended` gives once
+        the reply announcing it has been said."""
         if self.active:
             self.end("stopped")
         routine = self.book.routine(name, self.hold)
@@ -63,7 +70,14 @@ class RoutineHost:
         session = Session(routine, self.phrases, self.speaker.duration, timing)
         self.runner = SessionRunner(session, self.speaker, self.clock, self.earcons, on_cue=self._on_cue)
         self.name, self._start_at, self._wakeup = name, at, None
+        self._announcing = at is None
         self.events.report("routine", name=name, state="started")
+
+    def announcement_ended(self, start_at: float) -> None:
+        """The announcement has been said: a routine waiting for it starts at clock time `start_at`."""
+        if self._announcing:
+            self._announcing = False
+            self._start_at = start_at
 
     def tick(self) -> None:
         """Start or advance the routine when its time has come."""
@@ -83,7 +97,7 @@ class RoutineHost:
         """Apply a voice control (pause, resume, stop, next, repeat, time_left, extend, other_side)."""
         if self.runner is None:
             return
-        if self._start_at is not None:
+        if self._start_at is not None or self._announcing:
             if name == "stop":
                 self.speaker.stop()
                 self.end("stopped")
@@ -96,6 +110,7 @@ class RoutineHost:
         if self.name is not None:
             self.events.report("routine", name=self.name, state=state)
         self.name, self.runner, self._start_at, self._wakeup = None, None, None, None
+        self._announcing = False
 
     def _check_finished(self, state: str = "finished") -> None:
         runner = self.runner
