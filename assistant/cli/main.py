@@ -40,8 +40,21 @@ def _command_modules() -> list[ModuleType]:
     from assistant.cli import (
         text as cli_text,
     )
+    from assistant.cli import (
+        wyoming as cli_wyoming,
+    )
 
-    return [cli_run, cli_text, cli_stretch, cli_config, cli_log, cli_service, cli_devices, cli_models]
+    return [
+        cli_run,
+        cli_text,
+        cli_stretch,
+        cli_config,
+        cli_log,
+        cli_service,
+        cli_devices,
+        cli_models,
+        cli_wyoming,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

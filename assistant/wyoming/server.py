@@ -1,0 +1,133 @@
+"""The Wyoming server: one listening socket (the wyoming package's async server), shared state, and
+a handler per connection.
+
+The recogniser is made before the socket opens, so a missing model is a one-line error (exit 2) rather
+than a server that fails its first client. `tcp://HOST:0` picks a free port (tests and the bench);
+`port` tells which.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from functools import partial
+from urllib.parse import urlparse
+
+from wyoming.server import AsyncServer
+
+from assistant.clock import Clock, MonotonicClock
+from assistant.content.loader import load_content
+from assistant.dialog.dialog import Dialog
+from assistant.errors import SettingsError
+from assistant.hearing.recognizer import Recognizer, create_recognizer
+from assistant.settings import Settings
+from assistant.understanding.router import Router
+from assistant.wyoming.conversations import Conversations
+from assistant.wyoming.handler import ConnectionHandler, ServerState
+from assistant.wyoming.info import describe
+from assistant.wyoming.settings import WyomingSettings
+from assistant.wyoming.transcriber import RecognizerPool
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def check_uri(uri: str) -> str:
+    """The URI if the server can listen on it; SettingsError saying what is wrong otherwise."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "tcp":
+        try:
+            port = parsed.port
+        except ValueError:
+            port = None
+        if not parsed.hostname or port is None:
+            raise SettingsError(f"--uri {uri}: a tcp URI needs a host and a port, e.g. tcp://127.0.0.1:10700")
+        return uri
+    if parsed.scheme == "unix" and parsed.path:
+        return uri
+    raise SettingsError(f"--uri {uri}: use tcp://HOST:PORT (e.g. tcp://127.0.0.1:10700) or unix:///PATH")
+
+
+class WyomingServer:
+    """The cramp skill (handle) and its recogniser (asr) for Home Assistant."""
+
+    def __init__(self, state: ServerState, first: Recognizer | None = None) -> None:
+        self.state = state
+        self._first = first
+        self._server: AsyncServer | None = None
+
+    @classmethod
+    def build(cls, settings: Settings, wyoming: WyomingSettings, clock: Clock | None = None) -> WyomingServer:
+        """Loads the content, router and recogniser (ModelError or SettingsError if one cannot be had)."""
+        check_uri(wyoming.uri)
+        if wyoming.workers < 1:
+            raise SettingsError(f"--workers {wyoming.workers}: needs at least 1")
+        content = load_content()
+        router = Router.from_content(content)
+        sentences = [s.text for s in content.sentences]
+        first = create_recognizer(settings.recognizer, sentences)
+        pool = RecognizerPool(
+            partial(create_recognizer, settings.recognizer, sentences),
+            first.name,
+            wyoming.workers,
+            wyoming.max_waiting,
+            settings.endpoint,
+        )
+        conversations = Conversations(
+            content,
+            router,
+            clock or MonotonicClock(),
+            settings.dialog,
+            wyoming.followup_seconds,
+            wyoming.max_conversations,
+        )
+        judge = Dialog(content, settings.dialog, router)
+        state = ServerState(wyoming, conversations, pool, describe(first.name), judge)
+        return cls(state, first)
+
+    @property
+    def port(self) -> int | None:
+        """The TCP port listened on (after `start`), or None."""
+        listening = getattr(self._server, "_server", None)
+        sockets = getattr(listening, "sockets", None) or ()
+        return int(sockets[0].getsockname()[1]) if sockets else None
+
+    def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> ConnectionHandler:
+        return ConnectionHandler(reader, writer, self.state)
+
+    async def _open(self) -> AsyncServer:
+        await self.state.pool.start(self._first)
+        self._first = None
+        return AsyncServer.from_uri(self.state.settings.uri)
+
+    async def start(self) -> None:
+        """Listens without blocking (tests, the bench)."""
+        self._server = await self._open()
+        try:
+            await self._server.start(self._connection)
+        except OSError as err:
+            raise _listen_error(self.state.settings.uri, err) from None
+
+    async def run(self) -> None:
+        """Listens until SIGTERM (the wyoming server's own handling) or cancellation."""
+        self._server = await self._open()
+        _LOGGER.warning("serving Wyoming handle + asr on %s", self.state.settings.uri)
+        try:
+            await self._server.run(self._connection)
+        except OSError as err:
+            raise _listen_error(self.state.settings.uri, err) from None
+        finally:
+            await self.state.pool.close()
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.stop()
+        await self.state.pool.close()
+
+
+def _listen_error(uri: str, err: OSError) -> SettingsError:
+    return SettingsError(f"cannot listen on {uri}: {err.strerror or err}")
+
+
+def with_uri(settings: WyomingSettings, uri: str) -> WyomingSettings:
+    return replace(settings, uri=check_uri(uri))
