@@ -93,3 +93,24 @@ def test_unwritable_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
 def test_missing_config_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["install-service", "--dry-run", "--config", str(tmp_path / "none.toml")]) == 2
     assert "no such settings file" in capsys.readouterr().err
+
+
+def test_wyoming_unit_runs_the_server_beside_the_loop() -> None:
+    options = ServiceOptions(Path("/opt/v/bin/cramp-assistant"), wyoming_uri="tcp://0.0.0.0:10700")
+    unit = parse_unit(render_unit(options))
+    assert unit["Service"]["ExecStart"] == "/opt/v/bin/cramp-assistant wyoming --uri tcp://0.0.0.0:10700"
+    assert unit["Unit"]["After"] == "network.target"
+    assert options.unit_name == "cramp-assistant-wyoming.service" != UNIT_NAME
+    system = parse_unit(
+        render_unit(ServiceOptions(Path("/v/cramp-assistant"), False, None, "pi", "tcp://h:1"))
+    )
+    assert system["Service"]["User"] == "pi" and "SupplementaryGroups" not in system["Service"]
+
+
+def test_wyoming_unit_default_uri_and_a_bad_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["install-service", "--wyoming", "--dry-run"]) == 0
+    unit = parse_unit(capsys.readouterr().out)
+    assert unit["Service"]["ExecStart"].endswith(" wyoming --uri tcp://127.0.0.1:10700")
+    assert main(["install-service", "--wyoming", "http://pi:80", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "tcp://HOST:PORT" in err

@@ -8,7 +8,7 @@ import importlib.util
 
 from assistant.errors import AssistantError
 from assistant.settings_file import add_settings_arguments, settings_from_args
-from assistant.wyoming.settings import DEFAULT_URI, WyomingSettings
+from assistant.wyoming.settings import DEFAULT_URI, WyomingSettings, check_uri
 
 INSTALL_HINT = "the wyoming package is not installed: pip install 'cramp-assistant[wyoming]'"
 
@@ -45,8 +45,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def wyoming_settings(args: argparse.Namespace) -> WyomingSettings:
-    from assistant.wyoming.server import check_uri
-
     if args.max_clients < 1:
         raise AssistantError(f"--max-clients {args.max_clients}: needs at least 1")
     return WyomingSettings(uri=check_uri(args.uri), workers=args.workers, max_clients=args.max_clients)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from functools import partial
-from urllib.parse import urlparse
 
 from wyoming.server import AsyncServer
 
@@ -26,26 +24,10 @@ from assistant.understanding.router import Router
 from assistant.wyoming.conversations import Conversations
 from assistant.wyoming.handler import ConnectionHandler, ServerState
 from assistant.wyoming.info import describe
-from assistant.wyoming.settings import WyomingSettings
+from assistant.wyoming.settings import WyomingSettings, check_uri
 from assistant.wyoming.transcriber import RecognizerPool
 
 _LOGGER = logging.getLogger(__name__)
-
-
-def check_uri(uri: str) -> str:
-    """The URI if the server can listen on it; SettingsError saying what is wrong otherwise."""
-    parsed = urlparse(uri)
-    if parsed.scheme == "tcp":
-        try:
-            port = parsed.port
-        except ValueError:
-            port = None
-        if not parsed.hostname or port is None:
-            raise SettingsError(f"--uri {uri}: a tcp URI needs a host and a port, e.g. tcp://127.0.0.1:10700")
-        return uri
-    if parsed.scheme == "unix" and parsed.path:
-        return uri
-    raise SettingsError(f"--uri {uri}: use tcp://HOST:PORT (e.g. tcp://127.0.0.1:10700) or unix:///PATH")
 
 
 class WyomingServer:
@@ -127,7 +109,3 @@ class WyomingServer:
 
 def _listen_error(uri: str, err: OSError) -> SettingsError:
     return SettingsError(f"cannot listen on {uri}: {err.strerror or err}")
-
-
-def with_uri(settings: WyomingSettings, uri: str) -> WyomingSettings:
-    return replace(settings, uri=check_uri(uri))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from assistant.errors import SettingsError
 
 DEFAULT_URI = "tcp://127.0.0.1:10700"
 """Loopback only; `tcp://0.0.0.0:10700` serves the whole network."""
@@ -36,3 +39,19 @@ class WyomingSettings:
     """The largest `payload_length` (audio bytes) accepted in one event."""
     max_data_bytes: int = 64 * 1024
     """The largest `data_length` (extra JSON) accepted in one event."""
+
+
+def check_uri(uri: str) -> str:
+    """The URI if the server can listen on it; SettingsError saying what is wrong otherwise."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "tcp":
+        try:
+            port = parsed.port
+        except ValueError:
+            port = None
+        if not parsed.hostname or port is None:
+            raise SettingsError(f"--uri {uri}: a tcp URI needs a host and a port, e.g. tcp://127.0.0.1:10700")
+        return uri
+    if parsed.scheme == "unix" and parsed.path:
+        return uri
+    raise SettingsError(f"--uri {uri}: use tcp://HOST:PORT (e.g. tcp://127.0.0.1:10700) or unix:///PATH")
