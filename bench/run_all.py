@@ -21,6 +21,7 @@ BENCHMARKS = (
     ("Speech out and hold timers", "bench.bench_speech"),
     ("Bedside loop", "bench.bench_loop"),
     ("Vosk model install", "bench.model_download"),
+    ("Wyoming server", "bench.bench_wyoming"),
 )
 START = "<!-- bench:start -->"
 END = "<!-- bench:end -->"
