@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +23,7 @@ from assistant.understanding.router import Router
 from assistant.wyoming.audio_in import PcmConverter, PcmFormat
 from assistant.wyoming.conversations import Conversations, conversation_key
 from assistant.wyoming.framing import Malformed, read_event
-from bench.wyoming_client import wav_chunks
+from bench.wyoming_client import ask, wav_chunks
 
 AUDIO = Path(__file__).parent / "audio"
 
@@ -150,3 +155,33 @@ def test_the_command_refuses_a_bad_uri_in_one_line(capsys: pytest.CaptureFixture
     assert main(["wyoming", "--uri", "tcp://127.0.0.1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "needs a host and a port" in err
+
+
+def test_the_command_serves_until_sigterm(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text(f'[recognizer]\nmodels_dir = "{tmp_path / "models"}"\n', encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "assistant.cli", "wyoming", "--uri", f"tcp://127.0.0.1:{port}"]
+    process = subprocess.Popen([*command, "--config", str(config)], stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        lines = iter(process.stderr.readline, "")
+        ready = next(line for line in lines if line.startswith("cramp-assistant:"))  # once the engine is made
+        assert (
+            ready.strip()
+            == f"cramp-assistant: serving Home Assistant (Wyoming handle + asr) on {command[-1]}"
+        )
+        answer = None
+        for _ in range(50):
+            try:
+                answer = asyncio.run(ask(port, "how do i stop a cramp"))
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert answer is not None and answer.event.type == "handled"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(30)
+    assert status == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import sys
 
 from assistant.errors import AssistantError
 from assistant.settings_file import add_settings_arguments, settings_from_args
@@ -55,6 +56,14 @@ def run_wyoming(args: argparse.Namespace) -> int:
         raise AssistantError(INSTALL_HINT)
     from assistant.wyoming.server import WyomingServer
 
-    server = WyomingServer.build(settings_from_args(args), wyoming_settings(args))
-    asyncio.run(server.run())
+    settings = wyoming_settings(args)
+    server = WyomingServer.build(settings_from_args(args), settings)
+
+    def ready() -> None:
+        print(
+            f"cramp-assistant: serving Home Assistant (Wyoming handle + asr) on {settings.uri}",
+            file=sys.stderr,
+        )
+
+    asyncio.run(server.run(ready))
     return 0

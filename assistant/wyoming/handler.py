@@ -81,6 +81,8 @@ class ConnectionHandler(AsyncEventHandler):
                 await self.write_event(Error("too many clients; try again later", "busy").event())
                 return
             await self._serve()
+        except ConnectionAbortedError as err:
+            self._problem("stalled", f"{err}; closing{self._mid_audio()}")
         except (ConnectionError, asyncio.IncompleteReadError):
             _LOGGER.info("%s: connection dropped%s", self.name, self._mid_audio())
         finally:
@@ -213,7 +215,11 @@ class ConnectionHandler(AsyncEventHandler):
         await self.write_event(WyomingTranscript(text=text, language="en").event())
 
     async def write_event(self, event: Event) -> None:
-        await async_write_event(event, self.writer)
+        """Sends one event; a client that stops reading for `idle_seconds` is dropped."""
+        try:
+            await asyncio.wait_for(async_write_event(event, self.writer), self.state.settings.idle_seconds)
+        except TimeoutError:
+            raise ConnectionAbortedError("the client stopped reading") from None
 
     def _problem(self, kind: str, problem: str) -> None:
         self.state.count_error(kind)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from functools import partial
 
 from wyoming.server import AsyncServer
@@ -90,10 +91,13 @@ class WyomingServer:
         except OSError as err:
             raise _listen_error(self.state.settings.uri, err) from None
 
-    async def run(self) -> None:
-        """Listens until SIGTERM (the wyoming server's own handling) or cancellation."""
+    async def run(self, ready: Callable[[], None] | None = None) -> None:
+        """Listens until SIGTERM (the wyoming server's own handling) or cancellation; `ready` is called
+        once the recognisers are made, just before the socket opens."""
         self._server = await self._open()
-        _LOGGER.warning("serving Wyoming handle + asr on %s", self.state.settings.uri)
+        _LOGGER.info("serving Wyoming handle + asr on %s", self.state.settings.uri)
+        if ready is not None:
+            ready()
         try:
             await self._server.run(self._connection)
         except OSError as err:
