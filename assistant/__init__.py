@@ -13,6 +13,7 @@ One subpackage per stage of the pipeline (see the README's "How it works"):
 ``models/``        finding, downloading, checking and unpacking speech models
 ``content/``       loading and validating the data in the repository's ``content/`` folder
 ``cli/``           the ``cramp-assistant`` command line, one module per subcommand
+``wyoming/``       the Wyoming server for Home Assistant: the dialog as ``handle``, the recogniser as ``asr``
 =================  ====================================================================================
 
 At the top: ``messages`` (the typed messages between stages), ``errors``, ``settings`` (with
