@@ -33,7 +33,7 @@ AUDIO = Path(__file__).parent / "audio"
 
 
 class GatedRecognizer:
-    """Hears "yes" in anything, once `gate` is set; counts the utterances it was given."""
+    """Hears "yes" in anything, once `gate` is set (or fails, when `fail`); counts its utterances."""
 
     name = "gated"
 
@@ -41,11 +41,14 @@ class GatedRecognizer:
         self.gate = threading.Event()
         self.started = threading.Semaphore(0)
         self.calls = 0
+        self.fail = False
 
     def transcribe(self, audio: bytes) -> Transcript:
         self.calls += 1
         self.started.release()
         self.gate.wait(30)
+        if self.fail:
+            raise RuntimeError("the engine fell over")
         return Transcript("yes", 0.95, self.name, words=("yes",))
 
 
@@ -132,3 +135,19 @@ def test_utterances_past_the_queue_are_refused_and_a_dropped_one_does_not_free_t
     assert refused == "" and errors == ["asr"]
     assert calls_while_held == 1  # the hung-up client's decode still held the engine
     assert heard == "yes" and gated.calls == 2
+
+
+def test_an_engine_failure_still_ends_the_turn(served: ServerThread, gated: GatedRecognizer) -> None:
+    start, chunks = wav_chunks(AUDIO / "q_yes.wav")
+    gated.gate.set()
+
+    async def scenario() -> tuple[str, str]:
+        async with AsyncTcpClient("127.0.0.1", served.port) as client:
+            gated.fail = True
+            failed = await transcribe_on(client, start, chunks)
+            gated.fail = False
+            heard = await transcribe_on(client, start, chunks)  # the same connection goes on
+        return failed.text, heard.text
+
+    assert asyncio.run(scenario()) == ("", "yes")
+    assert served.server.state.errors["failed"] == 1

@@ -61,7 +61,8 @@ async def read_event(
     event_type = header.get("type")
     if not isinstance(event_type, str) or not event_type:
         return Malformed("event has no type")
-    data = header.get("data") or {}
+    data = header.get("data")
+    data = {} if data is None else data
     if not isinstance(data, dict):
         return Malformed(f"{event_type}: data is not a JSON object")
     if data_bytes:

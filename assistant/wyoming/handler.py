@@ -115,8 +115,17 @@ class ConnectionHandler(AsyncEventHandler):
             except (ConnectionError, asyncio.IncompleteReadError):
                 raise
             except Exception as err:  # one bad event never ends the server or the connection
-                self._problem("failed", f"{event.type}: {type(err).__name__}: {err}")
-                await self.write_event(Error(f"{event.type} failed", "failed").event())
+                self._problem("failed", f"{event.type[:40]}: {type(err).__name__}: {err}")
+                await self._answer_failure(event.type)
+
+    async def _answer_failure(self, event_type: str) -> None:
+        """What a client waiting on a failed event needs to hear to stop waiting."""
+        await self.write_event(Error(f"{event_type[:40]} failed", "failed").event())
+        if event_type == "transcript":
+            await self.write_event(NotHandled(text=self.state.judge.not_heard().text).event())
+        elif event_type == "audio-stop":
+            self._audio, self._audio_failed = None, False
+            await self.write_event(WyomingTranscript(text="", language="en").event())
 
     async def _malformed(self, event: Malformed) -> bool:
         """Reports a bad event; False when the connection must end."""
