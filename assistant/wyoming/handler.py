@@ -23,7 +23,6 @@ from wyoming.server import AsyncEventHandler
 
 from assistant.dialog.dialog import Dialog
 from assistant.errors import AssistantError, AudioError
-from assistant.understanding.router import UNKNOWN
 from assistant.wyoming.audio_in import PcmConverter, PcmFormat
 from assistant.wyoming.conversations import Conversations, conversation_key
 from assistant.wyoming.framing import Malformed, read_event
@@ -175,7 +174,9 @@ class ConnectionHandler(AsyncEventHandler):
             dialog = self.state.conversations.dialog(key)
         result = answer(dialog, text, self.state.conversations.exercises)
         verdict = "handled" if result.handled else "not handled"
-        _LOGGER.info("%s: handle -> %s (%s)", self.name, result.match.intent, verdict)
+        _LOGGER.info(
+            "%s: handle -> %s (%s; %s)", self.name, result.turn.match.intent, verdict, result.turn.reason
+        )
         reply = Handled(text=result.text) if result.handled else NotHandled(text=result.text)
         await self.write_event(reply.event())
 
@@ -216,10 +217,11 @@ class ConnectionHandler(AsyncEventHandler):
                 self._problem("asr", str(err))
                 await self.write_event(Error(str(err), "asr").event())
             else:
-                match = self.state.judge.understand(transcript)
-                believed = match.intent != UNKNOWN
-                text = transcript.text if believed else ""
-                _LOGGER.info("%s: asr %r -> %s", self.name, transcript.text, match.intent)
+                heard = self.state.judge.understand(transcript)
+                text = transcript.text if heard.belief.believed else ""
+                _LOGGER.info(
+                    "%s: asr %r -> %s (%s)", self.name, transcript.text, heard.match.intent, heard.reason
+                )
         self._audio_failed = False
         await self.write_event(WyomingTranscript(text=text, language="en").event())
 

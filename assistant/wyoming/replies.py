@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.dialog.dialog import Dialog
+from assistant.dialog.turn import Turn
 from assistant.errors import AssistantError
-from assistant.messages import IntentMatch, Reply
+from assistant.messages import Reply, Transcript
 from assistant.routines.exercises import ExerciseBook
 from assistant.understanding.router import UNKNOWN
 
@@ -23,16 +24,18 @@ class HandleResult:
     """False for speech that is not for the cramp skill (Home Assistant may try another agent)."""
     text: str
     """What to say."""
-    match: IntentMatch
-    """The router's verdict (for the log)."""
+    turn: Turn
+    """The dialog's record of the turn (for the log)."""
 
 
 def answer(dialog: Dialog, text: str, exercises: ExerciseBook) -> HandleResult:
-    """The dialog's answer to one transcript, with a guided exercise spelled out."""
-    match, reply = dialog.respond_text(text)
-    if match.intent == UNKNOWN:
-        return HandleResult(False, reply.text, match)
-    return HandleResult(True, _spoken(reply, dialog, exercises), match)
+    """The dialog's answer to one transcript (typed: the text Home Assistant already has), with a guided
+    exercise spelled out. No routine runs here, so no routine state is passed."""
+    turn = dialog.take_turn(Transcript(text))
+    reply = turn.reply or dialog.not_heard()
+    if turn.match.intent == UNKNOWN:
+        return HandleResult(False, reply.text, turn)
+    return HandleResult(True, _spoken(reply, dialog, exercises), turn)
 
 
 def _spoken(reply: Reply, dialog: Dialog, exercises: ExerciseBook) -> str:
