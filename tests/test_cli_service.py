@@ -33,6 +33,7 @@ def test_user_unit() -> None:
     assert "sound.target" in unit["Unit"]["After"].split()
     assert unit["Install"]["WantedBy"] == "default.target"
     assert "User" not in unit["Service"]
+    assert unit["Unit"]["Description"].startswith("cramp-assistant, an offline bedside voice assistant")
 
 
 def test_system_unit_runs_as_a_person_in_the_audio_group() -> None:
@@ -100,6 +101,7 @@ def test_wyoming_unit_runs_the_server_beside_the_loop() -> None:
     unit = parse_unit(render_unit(options))
     assert unit["Service"]["ExecStart"] == "/opt/v/bin/cramp-assistant wyoming --uri tcp://0.0.0.0:10700"
     assert unit["Unit"]["After"] == "network.target"
+    assert "Wyoming" in unit["Unit"]["Description"]
     assert options.unit_name == "cramp-assistant-wyoming.service" != UNIT_NAME
     system = parse_unit(
         render_unit(ServiceOptions(Path("/v/cramp-assistant"), False, None, "pi", "tcp://h:1"))

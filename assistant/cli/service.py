@@ -64,6 +64,7 @@ def render_unit(options: ServiceOptions) -> str:
     if options.config is not None:
         extra.append(f"Environment={_quote(f'{ENV_VAR}={options.config}')}")
     command = "run"
+    description = "cramp-assistant, an offline bedside voice assistant for leg and foot cramps"
     if options.user_service:
         after = "sound.target pipewire.service pipewire-pulse.service wireplumber.service"
         wanted_by = "default.target"
@@ -76,8 +77,10 @@ def render_unit(options: ServiceOptions) -> str:
     if options.wyoming_uri is not None:
         after = "network.target"
         command = f"wyoming --uri {_quote(options.wyoming_uri)}"
+        description = "cramp-assistant Wyoming server: the cramp skill for Home Assistant"
     return Template(template).substitute(
         scope="user" if options.user_service else "system-wide",
+        description=description,
         after=after,
         exec_start=f"{_quote(str(options.executable))} {command}",
         service_extra="".join(line + "\n" for line in extra),
