@@ -6,6 +6,8 @@ are the real wyoming client in this process, each turn on a new connection as Ho
 
 - handle: a cramp question or an out-of-scope one, written as a `transcript`, to `handled` or
   `not-handled` read back; 1 client asking in turn, then 10 clients asking at once.
+- tts: a two-sentence answer, from `synthesize` sent to `audio-stop` read (the assistant's espeak-ng
+  voice), 1 client.
 - asr: a spoken question (tests/audio/q_*.wav, 16 kHz mono) streamed as fast as the socket takes it,
   from `audio-stop` sent to `transcript` read; 1 client, then 10 at once (they queue for the
   recogniser: the 10-client figure is mostly waiting).
@@ -26,7 +28,7 @@ from pathlib import Path
 from wyoming.client import AsyncTcpClient
 from wyoming.info import Describe, Info
 
-from bench.wyoming_client import ask, read_until, transcribe_wav
+from bench.wyoming_client import ask, read_until, synthesize, transcribe_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIO = ROOT / "tests" / "audio"
@@ -42,6 +44,7 @@ EXPECTED = {
 }
 TEXTS = ("my calf is cramping", "what causes cramps", "should i see a doctor", "what's the weather")
 HANDLE_TURNS = 40
+ANSWER = "Gently stretch it: keep your leg straight and pull your toes towards you. Then rub the calf muscle."
 STARTUP_LIMIT = 180.0
 
 
@@ -102,6 +105,13 @@ async def _measure(port: int, process: subprocess.Popen[bytes], launched: float)
     await _handle(port, 1)  # warm up
     figures["handle round trip, 1 client"] = _ms(await _handle(port, 1))
     figures["handle round trip, 10 clients at once"] = _ms(await _handle(port, 10))
+    if info.tts:
+        spoken = []
+        for _ in range(5):
+            started = time.perf_counter()
+            await synthesize(port, ANSWER)
+            spoken.append(time.perf_counter() - started)
+        figures["tts synthesize to audio-stop, 1 client"] = _ms(spoken)
     await transcribe_wav(port, AUDIO / "q_yes.wav")  # warm up
     times, heard = await _asr(port, 1, len(QUESTIONS))
     figures["asr end of audio to transcript, 1 client"] = f"{_ms(times)}; {heard}"

@@ -16,6 +16,7 @@ from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.client import AsyncTcpClient
 from wyoming.event import Event
+from wyoming.tts import Synthesize
 
 from assistant.audio.wav_file import read_wav_info
 
@@ -73,6 +74,19 @@ def wav_chunks(path: Path, chunk_frames: int = 1024) -> tuple[AudioStart, list[A
         AudioChunk(info.rate, width, info.channels, raw[i : i + step]) for i in range(0, len(raw), step)
     ]
     return AudioStart(info.rate, width, info.channels), chunks
+
+
+async def synthesize(port: int, text: str) -> tuple[AudioStart, list[AudioChunk]]:
+    """The tts service's audio for `text`: its start event and chunks."""
+    async with AsyncTcpClient("127.0.0.1", port) as client:
+        await client.write_event(Synthesize(text=text).event())
+        start = AudioStart.from_event(await read_until(client, "audio-start"))
+        chunks: list[AudioChunk] = []
+        while True:
+            event = await read_until(client, "audio-chunk", "audio-stop")
+            if event.type == "audio-stop":
+                return start, chunks
+            chunks.append(AudioChunk.from_event(event))
 
 
 async def transcribe_on(client: AsyncTcpClient, start: AudioStart, chunks: list[AudioChunk]) -> Answer:

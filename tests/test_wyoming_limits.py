@@ -23,7 +23,6 @@ from assistant.messages import Transcript
 from assistant.understanding.router import Router
 from assistant.wyoming.conversations import Conversations
 from assistant.wyoming.handler import ServerState
-from assistant.wyoming.info import describe
 from assistant.wyoming.server import WyomingServer
 from assistant.wyoming.settings import WyomingSettings
 from assistant.wyoming.transcriber import RecognizerPool
@@ -62,7 +61,7 @@ def served(content: Content, router: Router, gated: GatedRecognizer) -> Iterator
     settings = WyomingSettings(uri="tcp://127.0.0.1:0", max_clients=3, max_waiting=1, idle_seconds=1.0)
     conversations = Conversations(content, router, MonotonicClock(), rng=random.Random(3))
     pool = RecognizerPool(lambda: gated, gated.name, workers=1, max_waiting=settings.max_waiting)
-    state = ServerState(settings, conversations, pool, describe(gated.name), Dialog(content, router=router))
+    state = ServerState(settings, conversations, pool, Dialog(content, router=router))
     thread = ServerThread(WyomingServer(state))
     yield thread
     gated.gate.set()

@@ -15,7 +15,15 @@ from wyoming_harness import ServerThread
 from assistant.settings import RecognizerSettings, Settings
 from assistant.wyoming.server import WyomingServer
 from assistant.wyoming.settings import WyomingSettings
-from bench.wyoming_client import ask, ask_on, read_until, transcribe_on, transcribe_wav, wav_chunks
+from bench.wyoming_client import (
+    ask,
+    ask_on,
+    read_until,
+    synthesize,
+    transcribe_on,
+    transcribe_wav,
+    wav_chunks,
+)
 
 AUDIO = Path(__file__).parent / "audio"
 
@@ -45,6 +53,8 @@ def test_describe_offers_handle_and_asr(served: ServerThread) -> None:
     assert asr.models[0].name == served.server.state.pool.name
     assert handle.version and asr.version
     assert asr.models[0].attribution.name  # the engine's authors
+    assert [p.name for p in info.tts] == ["cramp-assistant-tts"]
+    assert info.tts[0].voices[0].languages == ["en"]
 
 
 def test_a_cramp_question_is_handled(served: ServerThread) -> None:
@@ -99,6 +109,28 @@ def test_any_rate_width_and_channels_are_converted(served: ServerThread, name: s
     # 333 frames per chunk: chunk edges fall anywhere in the resampler's phase.
     answer = asyncio.run(transcribe_wav(served.port, AUDIO / name, chunk_frames=333))
     assert answer.text == "what causes leg cramps"
+
+
+def test_the_voice_speaks_and_its_speech_is_heard_back(served: ServerThread) -> None:
+    async def scenario() -> tuple[float, str]:
+        start, chunks = await synthesize(served.port, "what causes leg cramps")
+        seconds = sum(len(c.audio) for c in chunks) / (start.rate * start.width * start.channels)
+        async with AsyncTcpClient("127.0.0.1", served.port) as client:
+            heard = await transcribe_on(client, start, chunks)
+        return seconds, heard.text
+
+    seconds, heard = asyncio.run(scenario())
+    assert 0.8 < seconds < 5.0
+    assert heard.startswith("what causes leg cramp")  # espeak's "cramps" may come back as "cramped"
+    answer = asyncio.run(ask(served.port, heard))
+    assert answer.event.type == "handled" and "potassium" in answer.text  # the causes answer
+
+
+def test_synthesize_without_text_still_ends_in_audio_stop(served: ServerThread) -> None:
+    lines = asyncio.run(_raw(served.port, b'{"type": "synthesize", "data": {"text": ["no"]}}\n', replies=3))
+    assert [b'"type": "error"' in lines[0], b"audio-start" in lines[1], b"audio-stop" in lines[2]] == [
+        True
+    ] * 3
 
 
 def test_speech_not_for_it_gives_an_empty_transcript(served: ServerThread) -> None:

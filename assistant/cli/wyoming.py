@@ -41,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=defaults.max_clients,
         help=f"open connections at most (default {defaults.max_clients})",
     )
+    parser.add_argument(
+        "--no-tts", dest="tts", action="store_false", help="do not offer the assistant's voice as tts"
+    )
     add_settings_arguments(parser)
     parser.set_defaults(func=run_wyoming)
 
@@ -48,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def wyoming_settings(args: argparse.Namespace) -> WyomingSettings:
     if args.max_clients < 1:
         raise AssistantError(f"--max-clients {args.max_clients}: needs at least 1")
-    return WyomingSettings(uri=check_uri(args.uri), workers=args.workers, max_clients=args.max_clients)
+    return WyomingSettings(
+        uri=check_uri(args.uri), workers=args.workers, max_clients=args.max_clients, tts=args.tts
+    )
 
 
 def run_wyoming(args: argparse.Namespace) -> int:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from itertools import count
 
 from wyoming.asr import Transcript as WyomingTranscript
+from wyoming.audio import AudioStart, AudioStop
 from wyoming.error import Error
 from wyoming.event import Event, async_write_event
 from wyoming.handle import Handled, NotHandled
-from wyoming.info import Info
 from wyoming.ping import Pong
 from wyoming.server import AsyncEventHandler
 
@@ -26,9 +26,11 @@ from assistant.errors import AssistantError, AudioError
 from assistant.wyoming.audio_in import PcmConverter, PcmFormat
 from assistant.wyoming.conversations import Conversations, conversation_key
 from assistant.wyoming.framing import Malformed, read_event
+from assistant.wyoming.info import describe
 from assistant.wyoming.replies import answer
 from assistant.wyoming.settings import WyomingSettings
 from assistant.wyoming.transcriber import RecognizerPool
+from assistant.wyoming.voice_out import VoiceOut
 
 _LOGGER = logging.getLogger(__name__)
 _IDS = count(1)
@@ -41,9 +43,10 @@ class ServerState:
     settings: WyomingSettings
     conversations: Conversations
     pool: RecognizerPool
-    info: Info
     judge: Dialog
     """Applies the belief rule to recognised speech (it keeps no context of its own)."""
+    voice: VoiceOut | None = None
+    """The tts voice, when offered."""
     clients: int = 0
     """Connections open now."""
     served: int = 0
@@ -53,6 +56,10 @@ class ServerState:
 
     def count_error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
+
+    def info(self) -> Event:
+        voice = self.voice.name if self.voice is not None and self.voice.available else None
+        return describe(self.pool.name, voice).event()
 
 
 class ConnectionHandler(AsyncEventHandler):
@@ -139,7 +146,7 @@ class ConnectionHandler(AsyncEventHandler):
     async def handle_event(self, event: Event) -> bool:
         data = event.data
         if event.type == "describe":
-            await self.write_event(self.state.info.event())
+            await self.write_event(self.state.info())
         elif event.type == "ping":
             text = data.get("text")
             await self.write_event(Pong(text=text if isinstance(text, str) else None).event())
@@ -154,6 +161,8 @@ class ConnectionHandler(AsyncEventHandler):
             await self._audio_chunk(data, event.payload or b"")
         elif event.type == "audio-stop":
             await self._transcribe()
+        elif event.type == "synthesize" and self.state.voice is not None and self.state.voice.available:
+            await self._speak(self.state.voice, data.get("text"))
         else:
             _LOGGER.debug("%s: ignored %s", self.name, event.type)
         return True
@@ -224,6 +233,21 @@ class ConnectionHandler(AsyncEventHandler):
                 )
         self._audio_failed = False
         await self.write_event(WyomingTranscript(text=text, language="en").event())
+
+    async def _speak(self, voice: VoiceOut, text: object) -> None:
+        limit = self.state.settings.max_text_chars
+        events = [AudioStart(22050, 2, 1).event(), AudioStop().event()]  # what a failure sends
+        if not isinstance(text, str) or not text.strip() or len(text) > limit:
+            self._problem("bad-synthesize", f"synthesize: text must be 1..{limit} characters")
+            await self.write_event(Error("synthesize needs text", "bad-synthesize").event())
+        else:
+            try:
+                events = await voice.speak(text)
+            except AssistantError as err:
+                self._problem("tts", str(err))
+                await self.write_event(Error(str(err), "tts").event())
+        for event in events:
+            await self.write_event(event)
 
     async def write_event(self, event: Event) -> None:
         """Sends one event; a client that stops reading for `idle_seconds` is dropped."""

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from wyoming.info import AsrModel, AsrProgram, Attribution, HandleModel, HandleProgram, Info
+from wyoming.info import (
+    AsrModel,
+    AsrProgram,
+    Attribution,
+    HandleModel,
+    HandleProgram,
+    Info,
+    TtsProgram,
+    TtsVoice,
+)
 
 from assistant import __version__
 
@@ -17,10 +26,13 @@ ENGINE_ATTRIBUTION = {
 }
 HANDLE_NAME = "cramp-assistant"
 ASR_NAME = "cramp-assistant-asr"
+TTS_NAME = "cramp-assistant-tts"
+VOICE_ATTRIBUTION = Attribution(name="eSpeak NG", url="https://github.com/espeak-ng/espeak-ng")
 
 
-def describe(engine: str) -> Info:
-    """What this server offers; `engine` is the recogniser's name (`Recognizer.name`)."""
+def describe(engine: str, voice: str | None = None) -> Info:
+    """What this server offers; `engine` is the recogniser's name (`Recognizer.name`), `voice` the tts
+    voice's when tts is offered."""
     handle = HandleProgram(
         name=HANDLE_NAME,
         attribution=PROJECT,
@@ -55,4 +67,25 @@ def describe(engine: str) -> Info:
             )
         ],
     )
-    return Info(handle=[handle], asr=[asr])
+    tts = []
+    if voice is not None:
+        tts.append(
+            TtsProgram(
+                name=TTS_NAME,
+                attribution=PROJECT,
+                installed=True,
+                description="The assistant's own voice",
+                version=__version__,
+                voices=[
+                    TtsVoice(
+                        name=voice,
+                        attribution=VOICE_ATTRIBUTION,
+                        installed=True,
+                        description="The bedside assistant's day voice",
+                        version=__version__,
+                        languages=list(LANGUAGES),
+                    )
+                ],
+            )
+        )
+    return Info(handle=[handle], asr=[asr], tts=tts)

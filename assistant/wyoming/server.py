@@ -22,11 +22,13 @@ from assistant.errors import SettingsError
 from assistant.hearing.recognizer import Recognizer, create_recognizer
 from assistant.settings import Settings
 from assistant.understanding.router import Router
+from assistant.voice.tts_espeak import EspeakSynthesizer
+from assistant.voice.voice_profile import VoiceProfile
 from assistant.wyoming.conversations import Conversations
 from assistant.wyoming.handler import ConnectionHandler, ServerState
-from assistant.wyoming.info import describe
 from assistant.wyoming.settings import WyomingSettings, check_uri
 from assistant.wyoming.transcriber import RecognizerPool
+from assistant.wyoming.voice_out import VoiceOut
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,8 +67,11 @@ class WyomingServer:
             wyoming.max_conversations,
         )
         judge = Dialog(content, settings.dialog, router)
-        state = ServerState(wyoming, conversations, pool, describe(first.name), judge)
-        return cls(state, first)
+        voice = None
+        if wyoming.tts:
+            profile = VoiceProfile(settings.voice.rate, 1.0, settings.voice.voice)
+            voice = VoiceOut(partial(EspeakSynthesizer, profile), "espeak-ng")
+        return cls(ServerState(wyoming, conversations, pool, judge, voice), first)
 
     @property
     def port(self) -> int | None:
@@ -81,6 +86,8 @@ class WyomingServer:
     async def _open(self) -> AsyncServer:
         await self.state.pool.start(self._first)
         self._first = None
+        if self.state.voice is not None:
+            await self.state.voice.start()
         return AsyncServer.from_uri(self.state.settings.uri)
 
     async def start(self) -> None:
@@ -103,12 +110,17 @@ class WyomingServer:
         except OSError as err:
             raise _listen_error(self.state.settings.uri, err) from None
         finally:
-            await self.state.pool.close()
+            await self._close()
 
     async def stop(self) -> None:
         if self._server is not None:
             await self._server.stop()
+        await self._close()
+
+    async def _close(self) -> None:
         await self.state.pool.close()
+        if self.state.voice is not None:
+            await self.state.voice.close()
 
 
 def _listen_error(uri: str, err: OSError) -> SettingsError:

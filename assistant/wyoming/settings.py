@@ -39,6 +39,8 @@ class WyomingSettings:
     """The largest `payload_length` (audio bytes) accepted in one event."""
     max_data_bytes: int = 64 * 1024
     """The largest `data_length` (extra JSON) accepted in one event."""
+    tts: bool = True
+    """Offer the assistant's voice as a tts service (when it can speak)."""
 
 
 def check_uri(uri: str) -> str:
