@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -34,6 +35,8 @@ from assistant.wyoming.voice_out import VoiceOut
 
 _LOGGER = logging.getLogger(__name__)
 _IDS = count(1)
+_NO_AUDIO = (AudioStart(22050, 2, 1).event(), AudioStop().event())
+"""What a failed `synthesize` answers, so the client stops waiting."""
 
 
 @dataclass
@@ -91,6 +94,8 @@ class ConnectionHandler(AsyncEventHandler):
             self._problem("stalled", f"{err}; closing{self._mid_audio()}")
         except (ConnectionError, asyncio.IncompleteReadError):
             _LOGGER.info("%s: connection dropped%s", self.name, self._mid_audio())
+        except Exception as err:  # whatever happens, one line and only this connection ends
+            self._problem("failed", f"{type(err).__name__}: {err}; closing")
         finally:
             state.clients -= 1
             self._audio = None
@@ -132,6 +137,9 @@ class ConnectionHandler(AsyncEventHandler):
         elif event_type == "audio-stop":
             self._audio, self._audio_failed = None, False
             await self.write_event(WyomingTranscript(text="", language="en").event())
+        elif event_type == "synthesize":
+            for event in _NO_AUDIO:
+                await self.write_event(event)
 
     async def _malformed(self, event: Malformed) -> bool:
         """Reports a bad event; False when the connection must end."""
@@ -236,7 +244,7 @@ class ConnectionHandler(AsyncEventHandler):
 
     async def _speak(self, voice: VoiceOut, text: object) -> None:
         limit = self.state.settings.max_text_chars
-        events = [AudioStart(22050, 2, 1).event(), AudioStop().event()]  # what a failure sends
+        events: Sequence[Event] = _NO_AUDIO
         if not isinstance(text, str) or not text.strip() or len(text) > limit:
             self._problem("bad-synthesize", f"synthesize: text must be 1..{limit} characters")
             await self.write_event(Error("synthesize needs text", "bad-synthesize").event())
