@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.pcm import float_to_pcm16
 from assistant.audio.resample import Resampler
-from assistant.audio.wav_file import MAX_CHANNELS, MAX_RATE, MIN_RATE, WavInfo, decode_frames, float_to_pcm16
+from assistant.audio.wav_file import MAX_CHANNELS, MAX_RATE, MIN_RATE, WavInfo, decode_frames
 from assistant.errors import AudioError
 from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH
 
