@@ -157,9 +157,26 @@ def test_the_command_refuses_a_bad_uri_in_one_line(capsys: pytest.CaptureFixture
     assert err.count("\n") == 1 and "needs a host and a port" in err
 
 
-def test_the_command_serves_until_sigterm(tmp_path: Path) -> None:
-    config = tmp_path / "settings.toml"
-    config.write_text(f'[recognizer]\nmodels_dir = "{tmp_path / "models"}"\n', encoding="utf-8")
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Settings whose models folder (the domain model cache) is shared by this module's commands."""
+    folder = tmp_path_factory.mktemp("wyoming_cli")
+    path = folder / "settings.toml"
+    path.write_text(f'[recognizer]\nmodels_dir = "{folder / "models"}"\n', encoding="utf-8")
+    return path
+
+
+def test_a_port_in_use_is_one_line(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        uri = f"tcp://127.0.0.1:{taken.getsockname()[1]}"
+        assert main(["wyoming", "--uri", uri, "--no-tts", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"cramp-assistant: cannot listen on {uri}: ") and "Traceback" not in err
+
+
+def test_the_command_serves_until_sigterm(config: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

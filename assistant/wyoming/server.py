@@ -9,7 +9,9 @@ than a server that fails its first client. `tcp://HOST:0` picks a free port (tes
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Callable
 from functools import partial
 
@@ -31,6 +33,7 @@ from assistant.wyoming.transcriber import RecognizerPool
 from assistant.wyoming.voice_out import VoiceOut
 
 _LOGGER = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class WyomingServer:
@@ -99,18 +102,25 @@ class WyomingServer:
             raise _listen_error(self.state.settings.uri, err) from None
 
     async def run(self, ready: Callable[[], None] | None = None) -> None:
-        """Listens until SIGTERM (the wyoming server's own handling) or cancellation; `ready` is called
-        once the recognisers are made, just before the socket opens."""
-        self._server = await self._open()
-        _LOGGER.info("serving Wyoming handle + asr on %s", self.state.settings.uri)
-        if ready is not None:
-            ready()
+        """Listens until SIGTERM or SIGINT (a clean stop: every connection closed, the engines' threads
+        ended); `ready` is called once the socket is open. The signals are handled here rather than by
+        the wyoming package, whose own handling only came in its 1.10 releases."""
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
         try:
-            await self._server.run(self._connection)
-        except OSError as err:
-            raise _listen_error(self.state.settings.uri, err) from None
+            await self.start()
+            _LOGGER.info("serving Wyoming on %s", self.state.settings.uri)
+            if ready is not None:
+                ready()
+            for signum in STOP_SIGNALS:
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.add_signal_handler(signum, stopping.set)
+            await stopping.wait()
         finally:
-            await self._close()
+            for signum in STOP_SIGNALS:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.remove_signal_handler(signum)
+            await self.stop()
 
     async def stop(self) -> None:
         if self._server is not None:
