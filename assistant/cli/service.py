@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib.util
 import os
 import shlex
 import sys
@@ -165,6 +166,8 @@ def _run_install(args: argparse.Namespace) -> int:
         return 0
     if not executable.exists():
         raise SettingsError(f"{executable} does not exist; install cramp-assistant first (make setup)")
+    if wyoming_uri is not None and importlib.util.find_spec("wyoming") is None:
+        raise SettingsError("the wyoming package is not installed: pip install 'cramp-assistant[wyoming]'")
     unit_dir = args.unit_dir or (user_unit_dir() if args.user_service else SYSTEM_UNIT_DIR)
     path = install_unit(text, unit_dir, options.unit_name)
     print(f"Wrote {path}. To start it now and at every boot:")
