@@ -66,7 +66,7 @@ def run_wyoming(args: argparse.Namespace) -> int:
 
     def ready() -> None:
         print(
-            f"cramp-assistant: serving Home Assistant (Wyoming handle + asr) on {settings.uri}",
+            f"cramp-assistant: serving Home Assistant over Wyoming on {settings.uri}",
             file=sys.stderr,
         )
 
