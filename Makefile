@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# What the assistant needs at run time: venv support, espeak-ng (pyttsx3's voice), PortAudio (sounddevice).
+# What the assistant needs at run time: venv support, espeak-ng (the fallback voice, through libespeak-ng), PortAudio (sounddevice).
 APT_RUNTIME := python3-venv espeak-ng libportaudio2
 # What the benchmarks need to make spoken test sets: more voices, sox for noise, real recordings.
 APT_BENCH := flite festival festvox-kallpc16k sox pocketsphinx-testdata
@@ -30,7 +30,7 @@ bench-deps:
 
 $(VENV)/.installed: pyproject.toml
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,dev]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[test,dev,piper]'
 	touch $@
 
 lint: setup

@@ -26,12 +26,17 @@ from assistant.settings import ENGINES, Settings
 ENV_VAR = "CRAMP_ASSISTANT_CONFIG"
 """Environment variable naming the settings file (the `--config` option wins over it)."""
 
+TTS_ENGINES = ("auto", "piper", "espeak")
+
 # Command-line options (argparse dest) and the setting each overrides.
 CLI_OVERRIDES: dict[str, str] = {
     "engine": "recognizer.engine",
     "model": "recognizer.model",
     "input_device": "mic.device",
     "output_device": "voice.device",
+    "tts": "voice.engine",
+    "voice_model": "voice.piper_model",
+    "voice_sha256": "voice.piper_sha256",
 }
 
 
@@ -58,6 +63,15 @@ def _not_blank(value: Any) -> str | None:
     return None if str(value).strip() else "must not be empty"
 
 
+def _sha256(value: Any) -> str | None:
+    text = str(value)
+    return (
+        None
+        if len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+        else (f"must be a SHA-256 digest (64 lowercase hex digits), got {value!r}")
+    )
+
+
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         return None if value in choices else f"must be one of {', '.join(choices)}, got {value!r}"
@@ -75,6 +89,8 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "endpoint.pre_roll": _between(0, 2),
     "recognizer.engine": _one_of(*ENGINES),
     "voice.device": _device,
+    "voice.engine": _one_of(*TTS_ENGINES),
+    "voice.piper_sha256": _sha256,
     "voice.voice": _not_blank,
     "voice.rate": _between(80, 400),
     "voice.volume": _between(0, 1),
@@ -200,6 +216,13 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder")
     parser.add_argument("--input-device", metavar="NAME|INDEX", help="microphone by name or number")
     parser.add_argument("--output-device", metavar="NAME|INDEX", help="speaker by name or number")
+    parser.add_argument(
+        "--tts", choices=TTS_ENGINES[1:], help="speech engine (default: piper when a voice is present)"
+    )
+    parser.add_argument("--voice-model", type=Path, metavar="PATH", help="a Piper voice (NAME.onnx)")
+    parser.add_argument(
+        "--voice-sha256", metavar="HEX", help="SHA-256 of a --voice-model the project does not pin"
+    )
 
 
 def overrides_from_args(args: argparse.Namespace) -> dict[str, object]:

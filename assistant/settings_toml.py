@@ -22,6 +22,8 @@ EXAMPLE_VALUES: dict[str, object] = {
     "mic.device": "USB PnP Sound Device",
     "recognizer.model": "~/models/vosk-model-small-en-us-0.15",
     "voice.device": "USB PnP Sound Device",
+    "voice.piper_model": "~/voices/en_GB-alan-medium.onnx",
+    "voice.piper_sha256": "0" * 64,
     "voice.voice": "en-gb",
     "routine.hold_seconds": 30.0,
     "dialog.wake_phrase": "hey assistant",

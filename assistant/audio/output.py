@@ -57,6 +57,20 @@ class SoundDevicePlayer:
             self._buffer, self._pos = samples, 0
             self._done.clear()
 
+    def queue(self, samples: np.ndarray, rate: int) -> None:
+        """Play after what is still playing (at once when nothing is): the next sentence of a reply."""
+        self.open()
+        if rate != self.rate:
+            samples = resample(samples, rate, self.rate)
+        samples = samples.astype(np.int16, copy=False)
+        with self._lock:
+            if self._buffer is None:
+                self._buffer, self._pos = samples, 0
+            else:
+                self._buffer = np.concatenate([self._buffer[self._pos :], samples])
+                self._pos = 0
+            self._done.clear()
+
     def stop(self) -> None:
         with self._lock:
             self._buffer = None

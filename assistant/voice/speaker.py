@@ -7,7 +7,7 @@ A speaker knows how long a phrase takes before it plays it (`duration`), plays w
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -15,7 +15,9 @@ from typing import Protocol
 from assistant.clock import Clock
 from assistant.settings import VoiceSettings
 from assistant.voice.earcons import earcon
-from assistant.voice.speech import Player, Speech, Synthesizer, estimate_seconds
+from assistant.voice.sentences import Piece, speech_pieces
+from assistant.voice.speech import Player, Synthesizer, estimate_seconds
+from assistant.voice.speech_cache import SpeechCache
 from assistant.voice.voice_profile import VoiceProfile, profile_for
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,58 +80,89 @@ class NullSpeaker:
         pass
 
 
-class SpeechCache:
-    """Synthesised phrases by text (the countdown and progress phrases come back again and again)."""
-
-    def __init__(self, synth: Synthesizer, size: int = 256) -> None:
-        self.synth = synth
-        self.size = size
-        self._items: OrderedDict[str, Speech] = OrderedDict()
-
-    def get(self, text: str) -> Speech:
-        speech = self._items.get(text)
-        if speech is None:
-            speech = self.synth.synthesize(text)
-            self._items[text] = speech
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        self._items.move_to_end(text)
-        return speech
-
-
 class SynthSpeaker:
-    """Synthesises with a `Synthesizer` and plays through a `Player` (sounddevice on the device)."""
+    """Synthesises with a `Synthesizer` and plays through a `Player` (sounddevice on the device).
+
+    A reply is synthesised a piece at a time (see `sentences.py`): the first piece starts playing as soon
+    as it is ready, and a thread synthesises the rest and queues each piece behind it. `stop()` or the
+    next `play()` drops whatever that thread has not queued yet.
+    """
 
     def __init__(self, synth: Synthesizer, player: Player, volume: float = 1.0) -> None:
         self.cache = SpeechCache(synth)
         self.player = player
         self.volume = volume
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._feeder: threading.Thread | None = None
 
     def duration(self, text: str) -> float:
         return self.cache.get(text).seconds
 
     def play(self, text: str) -> None:
-        speech = self.cache.get(text)
-        _LOGGER.info("say (%.2f s): %s", speech.seconds, text)
-        self.player.play(speech.samples, speech.rate)
+        pieces = speech_pieces(text)
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        if not pieces:
+            self.player.stop()
+            return
+        first = self.cache.piece(pieces[0])
+        _LOGGER.info("say (%s pieces): %s", len(pieces), text)
+        with self._lock:
+            if generation != self._generation:
+                return
+            self.player.play(first.samples, first.rate)
+        if len(pieces) > 1:
+            feeder = threading.Thread(
+                target=self._feed, args=(pieces[1:], generation), name="speech-feeder", daemon=True
+            )
+            self._feeder = feeder
+            feeder.start()
 
     def play_earcon(self, name: str) -> None:
+        with self._lock:
+            self._generation += 1
         rate = 22050
         self.player.play(earcon(name, rate, self.volume), rate)
 
     def say(self, text: str) -> None:
         self.play(text)
+        feeder = self._feeder
+        if feeder is not None:
+            feeder.join()
         self.player.wait()
 
     def stop(self) -> None:
-        self.player.stop()
+        with self._lock:
+            self._generation += 1
+            self.player.stop()
 
     def is_speaking(self) -> bool:
-        return self.player.is_playing()
+        feeder = self._feeder
+        return self.player.is_playing() or (feeder is not None and feeder.is_alive())
 
     def close(self) -> None:
+        self.stop()
+        feeder = self._feeder
+        if feeder is not None:
+            feeder.join()
         self.player.close()
         self.cache.synth.close()
+
+    def _feed(self, pieces: tuple[Piece, ...], generation: int) -> None:
+        for piece in pieces:
+            if generation != self._generation:
+                return
+            try:
+                speech = self.cache.piece(piece)
+            except Exception as err:  # the playback thread reports and gives up on this reply
+                _LOGGER.warning("speech synthesis failed for %r: %s", piece.text, err)
+                return
+            with self._lock:
+                if generation != self._generation:
+                    return
+                self.player.queue(speech.samples, speech.rate)
 
 
 def open_speaker(
@@ -138,13 +171,15 @@ def open_speaker(
     kind: str = "sound",
     clock: Clock | None = None,
     when: datetime | None = None,
+    models_dir: Path | None = None,
 ) -> Speaker:
     """The speaker the command line asked for.
 
     speak_to: render into this WAV file instead of playing (a `WavSpeaker`; pass the session's clock
     so phrases land at their scheduled times). kind: "sound" plays on the output device (AudioError
     with a hint when there is none), "null" only logs. `when` picks the day or night voice
-    (default: the local time now).
+    (default: the local time now). The engine is `settings.engine` (see `engines.py`); Piper voices
+    are looked for in `models_dir` (default: models/).
     """
     profile = profile_for(settings, when or datetime.now())
     _LOGGER.debug("voice profile %s", profile)
@@ -153,17 +188,17 @@ def open_speaker(
     if speak_to is not None:
         from assistant.voice.wav_speaker import WavSpeaker
 
-        return WavSpeaker(speak_to, _synthesizer(profile), clock, profile.volume)
+        return WavSpeaker(speak_to, _synthesizer(settings, profile, models_dir), clock, profile.volume)
     if kind == "null":
         return NullSpeaker(profile.rate)
     from assistant.audio.output import SoundDevicePlayer
 
     player = SoundDevicePlayer(settings.device)
     player.open()
-    return SynthSpeaker(_synthesizer(profile), player, profile.volume)
+    return SynthSpeaker(_synthesizer(settings, profile, models_dir), player, profile.volume)
 
 
-def _synthesizer(profile: VoiceProfile) -> Synthesizer:
-    from assistant.voice.tts_espeak import EspeakSynthesizer
+def _synthesizer(settings: VoiceSettings, profile: VoiceProfile, models_dir: Path | None) -> Synthesizer:
+    from assistant.voice.engines import make_synthesizer
 
-    return EspeakSynthesizer(profile)
+    return make_synthesizer(settings, profile, models_dir)

@@ -36,7 +36,13 @@ class Synthesizer(Protocol):
 class Player(Protocol):
     """Plays samples asynchronously; can be stopped at once."""
 
-    def play(self, samples: np.ndarray, rate: int) -> None: ...
+    def play(self, samples: np.ndarray, rate: int) -> None:
+        """Start playing samples at once, replacing whatever is playing."""
+        ...
+
+    def queue(self, samples: np.ndarray, rate: int) -> None:
+        """Play samples after what is playing (at once when nothing is)."""
+        ...
 
     def stop(self) -> None: ...
 

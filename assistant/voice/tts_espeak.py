@@ -1,12 +1,12 @@
-"""pyttsx3's espeak-ng binding to PCM, without pyttsx3's side effects, guarded in a worker process.
+"""espeak-ng to PCM through libespeak-ng's public C API, guarded in a worker process.
 
-pyttsx3 2.99's espeak driver plays speech by writing a temporary WAV and running `aplay` through
-`os.system`, prints "Audio saved to ..." on stdout from `save_to_file`, and runs espeak in its
-asynchronous mode behind a polling loop that is reported to hang on a Raspberry Pi; here its
-`save_to_file` path also failed now and then to write the file at all. So this module does not use
-pyttsx3's Engine: a worker process (a fresh interpreter running this module, over a socket pair,
-inheriting no threads or audio streams) drives pyttsx3's own ctypes binding to libespeak-ng
-(`pyttsx3.drivers._espeak`) in synchronous mode, collects the samples in a callback and sends them
+pyttsx3 is not used: its public Engine has no way to hand back samples (2.99's espeak driver plays by
+writing a temporary WAV and running `aplay` through `os.system`, prints "Audio saved to ..." from
+`save_to_file`, whose file was now and then never written, and polls espeak's asynchronous mode in a
+loop reported to hang on a Raspberry Pi), and its ctypes binding (`pyttsx3.drivers._espeak`) is a
+private module any release may change. So a worker process (a fresh interpreter running this module,
+over a socket pair, inheriting no threads or audio streams) drives libespeak-ng with the project's own
+small binding (`espeak_lib.py`) in synchronous mode, collects the samples in a callback and sends them
 back. No file, no aplay, and the worker's stdout goes to /dev/null. Each request has a timeout; a
 worker that hangs or dies is killed and started again, and the request is tried once more.
 """
@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 from multiprocessing.connection import Connection
-from typing import Any
 
 import numpy as np
 
@@ -31,11 +30,11 @@ from assistant.voice.speech import Speech, trim_silence
 from assistant.voice.voice_profile import VoiceProfile
 
 _LOGGER = logging.getLogger(__name__)
-_INSTALL_HINT = "install espeak-ng (apt-get install espeak-ng) and pyttsx3 (pip install pyttsx3)"
+_INSTALL_HINT = "install espeak-ng (apt-get install espeak-ng)"
 
 
 class EspeakSynthesizer:
-    """Text to `Speech` through pyttsx3's espeak driver, in a supervised worker process."""
+    """Text to `Speech` through libespeak-ng, in a supervised worker process."""
 
     def __init__(self, profile: VoiceProfile, timeout: float = 10.0, start_timeout: float = 20.0) -> None:
         self.profile = profile
@@ -131,23 +130,14 @@ def _worker_main(conn: Connection, profile: VoiceProfile) -> None:
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the worker
     chunks: list[bytes] = []
     try:
-        import ctypes
+        from assistant.voice.espeak_lib import RATE, VOLUME, EspeakLibrary
 
-        from pyttsx3.drivers import _espeak
-
-        def collect(wav: Any, numsamples: int, events: Any) -> int:
-            if numsamples > 0:
-                chunks.append(ctypes.string_at(wav, numsamples * 2))
-            return 0
-
-        rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0)
-        if rate <= 0:
-            raise RuntimeError("espeak_Initialize failed")
-        _espeak.SetSynthCallback(collect)
-        if _espeak.SetVoiceByName((profile.voice or "en").encode("utf-8")) != 0:
-            raise RuntimeError(f"no espeak-ng voice {profile.voice or 'en'!r}")
-        _espeak.SetParameter(_espeak.RATE, int(profile.rate), 0)
-        _espeak.SetParameter(_espeak.VOLUME, round(profile.volume * 100), 0)
+        espeak = EspeakLibrary()
+        rate = espeak.initialize()
+        espeak.on_samples(chunks.append)
+        espeak.set_voice(profile.voice or "en")
+        espeak.set_parameter(RATE, int(profile.rate))
+        espeak.set_parameter(VOLUME, round(profile.volume * 100))
     except Exception as err:  # the parent turns this into a ModelError with an install hint
         conn.send(("error", f"{type(err).__name__}: {err}"))
         return
@@ -160,7 +150,7 @@ def _worker_main(conn: Connection, profile: VoiceProfile) -> None:
         if command != "say":
             return
         chunks.clear()
-        status = _espeak.Synth(text.encode("utf-8"), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
+        status = espeak.synthesize(text)
         if status != 0:
             conn.send(("error", f"espeak_Synth returned {status}"))
         else:

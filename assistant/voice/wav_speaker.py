@@ -12,8 +12,8 @@ import numpy as np
 from assistant.audio.resample import resample
 from assistant.clock import Clock
 from assistant.voice.earcons import earcon
-from assistant.voice.speaker import SpeechCache
 from assistant.voice.speech import Synthesizer
+from assistant.voice.speech_cache import SpeechCache
 
 _LOGGER = logging.getLogger(__name__)
 
