@@ -71,12 +71,6 @@ class VoiceSettings:
 
     device: str | int | None = None
     """Output device by name (substring) or index; None for the system default."""
-    engine: str = "auto"
-    """"auto" (Piper when a voice is present, else espeak-ng), "piper" or "espeak"."""
-    piper_model: Path | None = None
-    """A Piper voice (NAME.onnx beside NAME.onnx.json); None looks in models/, then the packaged voice."""
-    piper_sha256: str | None = None
-    """SHA-256 of piper_model when it is not a voice the project pins; None for pinned voices."""
     voice: str | None = None
     """An espeak-ng voice name; None for the default English voice."""
     rate: int = 165
@@ -93,6 +87,12 @@ class VoiceSettings:
     """Hour (0-23) the night profile ends."""
     earcons: bool = True
     """Soft tones when listening starts and when a hold ends."""
+    engine: str = "auto"
+    """"auto" (Piper when a voice is present, else espeak-ng), "piper" or "espeak"."""
+    piper_model: Path | None = None
+    """A Piper voice (NAME.onnx beside NAME.onnx.json); None looks in models/, then the packaged voice."""
+    piper_sha256: str | None = None
+    """SHA-256 of piper_model when it is not a voice the project pins; None for pinned voices."""
 
 
 @dataclass(frozen=True)

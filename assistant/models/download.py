@@ -50,15 +50,20 @@ class DownloadSettings:
     """Seconds to wait for the connection and for each read."""
     chunk_bytes: int = 64 * 1024
     """Bytes read per call."""
+    suffixes: tuple[str, ...] = (".zip",)
+    """What the URL's file name may end with (a Vosk archive; a Piper voice's .onnx and .onnx.json)."""
 
     def archive_name(self) -> str:
-        """The archive's file name from the URL (ModelError unless an http(s) URL of a .zip file)."""
+        """The file name from the URL (ModelError unless an http(s) URL of a file with one of `suffixes`)."""
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ModelError(f"not an http(s) URL: {self.url}")
         name = unquote(parts.path.rsplit("/", 1)[-1])
-        if not name.endswith(".zip") or len(name) <= len(".zip") or "/" in name or "\\" in name:
-            raise ModelError(f"the URL must name a .zip archive: {self.url}")
+        suffix = next((s for s in self.suffixes if name.endswith(s) and len(name) > len(s)), None)
+        if suffix is None or "/" in name or "\\" in name:
+            kinds = " or ".join(self.suffixes)
+            what = "a .zip archive" if self.suffixes == (".zip",) else f"a {kinds} file"
+            raise ModelError(f"the URL must name {what}: {self.url}")
         return name
 
     def expected_sha256(self) -> str | None:
