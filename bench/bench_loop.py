@@ -54,6 +54,9 @@ class _ClockedPlayer:
     def play(self, samples: np.ndarray, rate: int) -> None:
         self.started.append(time.perf_counter())
 
+    def queue(self, samples: np.ndarray, rate: int) -> None:
+        pass
+
     def stop(self) -> None:
         pass
 

@@ -36,6 +36,9 @@ class ClockedPlayer:
     def play(self, samples: np.ndarray, rate: int) -> None:
         self._until = time.monotonic() + len(samples) / rate
 
+    def queue(self, samples: np.ndarray, rate: int) -> None:
+        self._until = max(self._until, time.monotonic()) + len(samples) / rate
+
     def stop(self) -> None:
         self._until = 0.0
 

@@ -19,6 +19,7 @@ BENCHMARKS = (
     ("Recognition", "bench.bench_recognition"),
     ("Endpointer", "bench.endpointer_cost"),
     ("Speech out and hold timers", "bench.bench_speech"),
+    ("Voices: Piper and espeak-ng", "bench.bench_voice"),
     ("Bedside loop", "bench.bench_loop"),
     ("Vosk model install", "bench.model_download"),
     ("Wyoming server", "bench.bench_wyoming"),

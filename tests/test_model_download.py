@@ -7,6 +7,7 @@ import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_vosk import make_model_tree
@@ -32,7 +33,7 @@ def archive(tmp_path: Path) -> bytes:
     return zip_folder(make_model_tree(tmp_path / "src" / NAME, fill=20_000))
 
 
-def settings_for(url: str, body: bytes | None = None, **options: float) -> DownloadSettings:
+def settings_for(url: str, body: bytes | None = None, **options: Any) -> DownloadSettings:
     digest = hashlib.sha256(body).hexdigest() if body is not None else None
     return DownloadSettings(url=url, sha256=digest, chunk_bytes=4096, **options)
 

@@ -1,0 +1,176 @@
+"""Speech-out figures per engine (Piper, espeak-ng): time from a reply's text to its first audio, real-time
+factor, resident memory, and intelligibility (every first answer in content/ spoken, heard back by Whisper).
+
+Time to first audio is how long `SynthSpeaker.play(text)` takes before it hands the player the first piece
+(a cold cache: nothing synthesised before); "whole reply" is the same reply synthesised in one go, as the
+speaker did before it spoke a piece at a time. Memory is the peak resident set of a child process that
+loads the engine and speaks three answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from assistant.content.loader import load_content
+from assistant.dialog.intents.base import Phrasing
+from assistant.errors import AssistantError
+from assistant.settings import DialogSettings, VoiceSettings
+from assistant.voice.engines import make_synthesizer
+from assistant.voice.speaker import SynthSpeaker
+from assistant.voice.speech import Synthesizer
+from assistant.voice.speech_cache import SpeechCache
+from assistant.voice.voice_profile import VoiceProfile
+from bench.heard_back import Transcriber, to_16k, whisper_transcriber, word_errors
+
+ENGINES = ("piper", "espeak")
+PROFILE = VoiceProfile(165, 0.9)
+LONG_ANSWER = (30, 48)
+"""Answers of this many words count as "a 40-word answer"."""
+
+
+class QuietPlayer:
+    """Takes samples and plays nothing."""
+
+    def play(self, samples: np.ndarray, rate: int) -> None:
+        pass
+
+    def queue(self, samples: np.ndarray, rate: int) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def is_playing(self) -> bool:
+        return False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def first_answers() -> list[str]:
+    """Every variant of every first answer in content/, placeholders filled as the dialog fills them."""
+    content = load_content()
+    phrasing = Phrasing(content, DialogSettings())
+    return [
+        phrasing.fill(text, exercise=response.offer)
+        for response in content.responses.values()
+        for text in response.first
+    ]
+
+
+def engine(name: str) -> Synthesizer:
+    return make_synthesizer(VoiceSettings(engine=name), PROFILE)
+
+
+def first_audio_ms(synth: Synthesizer, text: str) -> float:
+    speaker = SynthSpeaker(synth, QuietPlayer(), PROFILE.volume)  # a fresh cache
+    start = time.perf_counter()
+    speaker.play(text)
+    elapsed = (time.perf_counter() - start) * 1000
+    speaker.stop()
+    feeder = speaker._feeder
+    if feeder is not None:
+        feeder.join()
+    return elapsed
+
+
+def whole_ms(synth: Synthesizer, text: str) -> tuple[float, float]:
+    """(ms to synthesise the whole reply, seconds of speech)."""
+    start = time.perf_counter()
+    speech = SpeechCache(synth).get(text)
+    return (time.perf_counter() - start) * 1000, speech.seconds
+
+
+def peak_memory_mb(name: str) -> float:
+    child = subprocess.Popen([sys.executable, "-m", "bench.bench_voice", "--child", name])
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"the {name} memory probe failed ({status})")
+    return float(usage.ru_maxrss / 1024)
+
+
+def measure(name: str, answers: list[str], transcribe: Transcriber | None) -> dict[str, str]:
+    start = time.perf_counter()
+    synth = engine(name)
+    synth.synthesize("Ready.")
+    load_ms = (time.perf_counter() - start) * 1000
+    long = [a for a in answers if LONG_ANSWER[0] <= len(a.split()) <= LONG_ANSWER[1]]
+    first = [first_audio_ms(synth, a) for a in long]
+    whole = [whole_ms(synth, a) for a in long]
+    spent = audio = 0.0
+    errors = words = 0
+    worst: tuple[float, str, str] = (0.0, "", "")
+    for text in answers:
+        t0 = time.perf_counter()
+        speech = SpeechCache(synth).get(text)
+        spent += time.perf_counter() - t0
+        audio += speech.seconds
+        if transcribe is not None:
+            heard = transcribe(to_16k(speech.samples, speech.rate))
+            e, n = word_errors(text, heard)
+            errors, words = errors + e, words + n
+            worst = max(worst, (e / max(1, n), text, heard))
+    synth.close()
+    figures = {
+        f"{name}: engine start": f"{load_ms:.0f} ms",
+        f"{name}: text to first audio, {len(long)} answers of {LONG_ANSWER[0]}-{LONG_ANSWER[1]} words": (
+            f"median {statistics.median(first):.0f} ms, max {max(first):.0f} ms "
+            f"(whole reply first: median {statistics.median(w for w, _ in whole):.0f} ms)"
+        ),
+        f"{name}: real-time factor (synthesis / speech, {len(answers)} first answers)": (
+            f"{spent / audio:.3f} ({spent:.1f} s for {audio:.0f} s of speech)"
+        ),
+        f"{name}: peak resident memory (own process)": f"{peak_memory_mb(name):.0f} MB",
+    }
+    if transcribe is not None:
+        rate = 100 * errors / max(1, words)
+        figures[f"{name}: word error rate heard back by Whisper tiny.en ({words} words)"] = (
+            f"{rate:.1f}% (worst: {100 * worst[0]:.0f}% {worst[1]!r} heard {worst[2]!r})"
+        )
+    return figures
+
+
+def run() -> dict[str, str]:
+    answers = first_answers()
+    try:
+        transcribe: Transcriber | None = whisper_transcriber()
+        note = None
+    except AssistantError as err:
+        transcribe, note = None, str(err)
+    figures: dict[str, str] = {}
+    for name in ENGINES:
+        try:
+            figures.update(measure(name, answers, transcribe))
+        except AssistantError as err:
+            figures[f"{name}: not run"] = str(err)
+    if note:
+        figures["word error rate: not run"] = note
+    return figures
+
+
+def _child(name: str) -> None:
+    synth = engine(name)
+    for text in first_answers()[:3]:
+        SpeechCache(synth).get(text)
+    synth.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--child", choices=ENGINES, help="the memory probe: load one engine and speak")
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child)
+    else:
+        for key, value in run().items():
+            print(f"{key}: {value}")
