@@ -1,6 +1,6 @@
 """Spoken test audio from Debian's synthesizers, as 16 kHz mono float arrays.
 
-Voices: espeak-ng (pyttsx3's engine; any variant and rate), flite's built-in voices (slt, kal, awb, rms,
+Voices: espeak-ng (its command line; any variant and rate), flite's built-in voices (slt, kal, awb, rms,
 ...) and festival's default voice through `text2wave`. Each runs as a subprocess writing a WAV file, which
 is read back through the assistant's own converter (so 8 kHz flite kal and 22.05 kHz espeak-ng come out
 at 16 kHz). Debian packages: espeak-ng, flite, festival festvox-kallpc16k (`make bench-deps`).

@@ -1,4 +1,4 @@
-"""Real pyttsx3 + espeak-ng synthesis: PCM back, nothing printed, no aplay, recovery from a hung worker."""
+"""Real espeak-ng synthesis through libespeak-ng in a worker: PCM back, nothing printed, no aplay, recovery."""
 
 from __future__ import annotations
 

@@ -95,6 +95,8 @@ class SynthSpeaker:
         self._lock = threading.Lock()
         self._generation = 0
         self._feeder: threading.Thread | None = None
+        self._fed = -1
+        """The generation the feeder thread works for."""
 
     def duration(self, text: str) -> float:
         return self.cache.get(text).seconds
@@ -117,7 +119,7 @@ class SynthSpeaker:
             feeder = threading.Thread(
                 target=self._feed, args=(pieces[1:], generation), name="speech-feeder", daemon=True
             )
-            self._feeder = feeder
+            self._feeder, self._fed = feeder, generation
             feeder.start()
 
     def play_earcon(self, name: str) -> None:
@@ -139,8 +141,10 @@ class SynthSpeaker:
             self.player.stop()
 
     def is_speaking(self) -> bool:
+        """Playing, or still synthesising pieces of the reply that is playing now."""
         feeder = self._feeder
-        return self.player.is_playing() or (feeder is not None and feeder.is_alive())
+        feeding = feeder is not None and feeder.is_alive() and self._fed == self._generation
+        return self.player.is_playing() or feeding
 
     def close(self) -> None:
         self.stop()
