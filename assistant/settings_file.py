@@ -27,6 +27,7 @@ ENV_VAR = "CRAMP_ASSISTANT_CONFIG"
 """Environment variable naming the settings file (the `--config` option wins over it)."""
 
 TTS_ENGINES = ("auto", "piper", "espeak")
+"""Speech engines: auto is Piper when a voice is present, else espeak-ng (see voice/engines.py)."""
 
 # Command-line options (argparse dest) and the setting each overrides.
 CLI_OVERRIDES: dict[str, str] = {
@@ -64,12 +65,9 @@ def _not_blank(value: Any) -> str | None:
 
 
 def _sha256(value: Any) -> str | None:
-    text = str(value)
-    return (
-        None
-        if len(text) == 64 and all(c in "0123456789abcdef" for c in text)
-        else (f"must be a SHA-256 digest (64 lowercase hex digits), got {value!r}")
-    )
+    if len(str(value)) == 64 and all(c in "0123456789abcdef" for c in str(value)):
+        return None
+    return f"must be a SHA-256 digest (64 lowercase hex digits), got {value!r}"
 
 
 def _one_of(*choices: str) -> Callable[[Any], str | None]:

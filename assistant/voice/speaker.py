@@ -6,7 +6,9 @@ A speaker knows how long a phrase takes before it plays it (`duration`), plays w
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from assistant.voice.earcons import earcon
 from assistant.voice.sentences import Piece, speech_pieces
 from assistant.voice.speech import Player, Synthesizer, estimate_seconds
 from assistant.voice.speech_cache import SpeechCache
+from assistant.voice.speech_store import SpeechStore
 from assistant.voice.voice_profile import VoiceProfile, profile_for
 
 _LOGGER = logging.getLogger(__name__)
@@ -88,8 +91,10 @@ class SynthSpeaker:
     next `play()` drops whatever that thread has not queued yet.
     """
 
-    def __init__(self, synth: Synthesizer, player: Player, volume: float = 1.0) -> None:
-        self.cache = SpeechCache(synth)
+    def __init__(
+        self, synth: Synthesizer, player: Player, volume: float = 1.0, store: SpeechStore | None = None
+    ) -> None:
+        self.cache = SpeechCache(synth, store=store)
         self.player = player
         self.volume = volume
         self._lock = threading.Lock()
@@ -121,6 +126,22 @@ class SynthSpeaker:
             )
             self._feeder, self._fed = feeder, generation
             feeder.start()
+
+    def prepare(self, texts: list[str]) -> threading.Thread:
+        """Synthesise the first piece of each text in a background thread of low priority (into the
+        store, when there is one), so those replies start at once later; returns the thread."""
+
+        def work() -> None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only
+            try:
+                self.cache.prepare(texts)
+            except Exception as err:  # a warm-up that fails costs only speed
+                _LOGGER.warning("preparing speech failed: %s", err)
+
+        thread = threading.Thread(target=work, name="speech-prepare", daemon=True)
+        thread.start()
+        return thread
 
     def play_earcon(self, name: str) -> None:
         with self._lock:
@@ -192,14 +213,16 @@ def open_speaker(
     if speak_to is not None:
         from assistant.voice.wav_speaker import WavSpeaker
 
-        return WavSpeaker(speak_to, _synthesizer(settings, profile, models_dir), clock, profile.volume)
+        synth = _synthesizer(settings, profile, models_dir)
+        return WavSpeaker(speak_to, synth, clock, profile.volume, store=SpeechStore.for_synth(synth))
     if kind == "null":
         return NullSpeaker(profile.rate)
     from assistant.audio.output import SoundDevicePlayer
 
     player = SoundDevicePlayer(settings.device)
     player.open()
-    return SynthSpeaker(_synthesizer(settings, profile, models_dir), player, profile.volume)
+    synth = _synthesizer(settings, profile, models_dir)
+    return SynthSpeaker(synth, player, profile.volume, SpeechStore.for_synth(synth))
 
 
 def _synthesizer(settings: VoiceSettings, profile: VoiceProfile, models_dir: Path | None) -> Synthesizer:

@@ -14,14 +14,17 @@ import numpy as np
 
 from assistant.voice.sentences import Piece, speech_pieces
 from assistant.voice.speech import Speech, Synthesizer
+from assistant.voice.speech_store import SpeechStore
 
 
 class SpeechCache:
     """Pieces (sentences, clauses) synthesised by `synth`, the most recent `size` of them kept."""
 
-    def __init__(self, synth: Synthesizer, size: int = 256) -> None:
+    def __init__(self, synth: Synthesizer, size: int = 256, store: SpeechStore | None = None) -> None:
         self.synth = synth
         self.size = size
+        self.store = store
+        """Where pieces are kept between runs (None: only in memory)."""
         self._items: OrderedDict[str, Speech] = OrderedDict()
         self._lock = threading.RLock()
 
@@ -43,16 +46,23 @@ class SpeechCache:
             raise ValueError("a synthesiser changed its sample rate between pieces")
         return Speech(np.concatenate([p.samples for p in parts]), rate)
 
-    def cached(self, text: str) -> bool:
-        """True when every piece of `text` is already synthesised."""
-        with self._lock:
-            return all(p.text in self._items for p in speech_pieces(text))
+    def prepare(self, texts: list[str]) -> None:
+        """Synthesise the first piece of each text now (into the store), so it plays at once later."""
+        for text in texts:
+            pieces = speech_pieces(text)
+            if pieces:
+                self.piece(pieces[0])
 
     def _synthesized(self, text: str) -> Speech:
         with self._lock:
             speech = self._items.get(text)
+            if speech is None and self.store is not None:
+                speech = self.store.load(text)
             if speech is None:
                 speech = self.synth.synthesize(text)
+                if self.store is not None:
+                    self.store.save(text, speech)
+            if text not in self._items:
                 self._items[text] = speech
                 if len(self._items) > self.size:
                     self._items.popitem(last=False)

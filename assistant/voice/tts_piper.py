@@ -59,6 +59,9 @@ class PiperSynthesizer:
             length_scale=length_scale(float(config.length_scale), profile.rate),
             volume=max(0.0, min(1.0, profile.volume)),
         )
+        self.identity = f"piper-{voice.name}-{(voice.sha256 or '')[:12]}-x{self._config.length_scale}"
+        self.identity += f"-v{self._config.volume}"
+        """Names the voice and profile (the folder of its `SpeechStore`)."""
         self._lock = threading.Lock()
         _LOGGER.info(
             "Piper voice %s at %s Hz, length_scale %s, volume %s",

@@ -14,6 +14,7 @@ from assistant.clock import Clock
 from assistant.voice.earcons import earcon
 from assistant.voice.speech import Synthesizer
 from assistant.voice.speech_cache import SpeechCache
+from assistant.voice.speech_store import SpeechStore
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -44,9 +45,10 @@ class WavSpeaker:
         volume: float = 1.0,
         rate: int = 22050,
         gap: float = 0.3,
+        store: SpeechStore | None = None,
     ) -> None:
         self.path = Path(path)
-        self.cache = SpeechCache(synth)
+        self.cache = SpeechCache(synth, store=store)
         self.clock = clock
         self.volume = volume
         self.rate = rate
