@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 from speech_fakes import ToneSynth
@@ -11,6 +12,7 @@ from assistant.voice.sentences import CLAUSE_PAUSE, SENTENCE_PAUSE, speech_piece
 from assistant.voice.speaker import SynthSpeaker
 from assistant.voice.speech import Speech
 from assistant.voice.speech_cache import SpeechCache
+from assistant.voice.speech_store import SpeechStore
 
 REPLY = (
     "Stand facing a wall with your hands flat on it, then step one foot back. "
@@ -128,3 +130,38 @@ def test_stop_drops_what_is_not_queued_yet() -> None:
     feeder.join(5.0)
     assert [kind for kind, _ in player.calls] == ["play", "stop"]
     assert not speaker.is_speaking()
+
+
+class NamedToneSynth(ToneSynth):
+    identity = "tone-test-v1"
+
+
+def test_pieces_kept_on_disk_are_not_synthesised_again(tmp_path: Path) -> None:
+    first = NamedToneSynth()
+    store = SpeechStore.for_synth(first, tmp_path)
+    assert store is not None and store.folder == tmp_path / "tone-test-v1"
+    spoken = SpeechCache(first, store=store).get(REPLY)
+    assert first.calls == len(speech_pieces(REPLY))
+    again = NamedToneSynth()
+    kept = SpeechCache(again, store=SpeechStore.for_synth(again, tmp_path)).get(REPLY)
+    assert again.calls == 0
+    assert np.array_equal(kept.samples, spoken.samples) and kept.rate == spoken.rate
+    assert SpeechStore.for_synth(ToneSynth(), tmp_path) is None  # no identity, no store
+
+
+def test_an_unreadable_kept_piece_is_synthesised_again(tmp_path: Path) -> None:
+    synth = NamedToneSynth()
+    store = SpeechStore(tmp_path)
+    store.path("Release.").write_bytes(b"RIFF broken")
+    assert SpeechCache(synth, store=store).get("Release.").seconds > 0.3
+    assert synth.calls == 1
+    assert store.load("Release.") is not None
+
+
+def test_prepare_synthesises_first_pieces_in_the_background(tmp_path: Path) -> None:
+    synth = NamedToneSynth()
+    speaker = SynthSpeaker(synth, RecordingPlayer(), store=SpeechStore(tmp_path))
+    speaker.prepare([REPLY, "Release."]).join(5.0)
+    assert synth.calls == 2 and len(list(tmp_path.glob("*.wav"))) == 2
+    speaker.play("Release.")
+    assert synth.calls == 2

@@ -1,4 +1,4 @@
-"""Real espeak-ng synthesis through libespeak-ng in a worker: PCM back, nothing printed, no aplay, recovery."""
+"""Real espeak-ng synthesis through libespeak-ng in a worker: PCM back, nothing printed, no aplay."""
 
 from __future__ import annotations
 
