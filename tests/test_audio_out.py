@@ -80,6 +80,20 @@ def test_plays_samples_then_silence(sd: types.ModuleType) -> None:
     assert stream.closed
 
 
+def test_queued_samples_follow_what_is_playing(sd: types.ModuleType) -> None:
+    player = SoundDevicePlayer(rate=8000, blocksize=100)
+    first, second = np.arange(1, 151, dtype=np.int16), np.arange(1001, 1101, dtype=np.int16)
+    player.play(first, 8000)
+    stream = sd.streams[0]
+    head = stream.pull(100)
+    player.queue(second, 8000)
+    rest = np.concatenate([stream.pull(100), stream.pull(100)])
+    assert list(np.concatenate([head, rest])[:250]) == list(first) + list(second)
+    assert not player.is_playing()
+    player.queue(first, 8000)  # nothing playing: starts at once
+    assert player.is_playing() and list(stream.pull(100)) == list(first[:100])
+
+
 def test_stop_silences_the_next_block(sd: types.ModuleType) -> None:
     player = SoundDevicePlayer(rate=8000, blocksize=100)
     player.play(np.full(8000, 1000, dtype=np.int16), 8000)

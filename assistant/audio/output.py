@@ -60,9 +60,7 @@ class SoundDevicePlayer:
     def queue(self, samples: np.ndarray, rate: int) -> None:
         """Play after what is still playing (at once when nothing is): the next sentence of a reply."""
         self.open()
-        if rate != self.rate:
-            samples = resample(samples, rate, self.rate)
-        samples = samples.astype(np.int16, copy=False)
+        samples = resample(samples.astype(np.int16, copy=False), rate, self.rate)
         with self._lock:
             if self._buffer is None:
                 self._buffer, self._pos = samples, 0
