@@ -83,10 +83,10 @@ def to_16k(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 def spoken_number(digits: str) -> str:
-    """0-999 as words ("ninety nine"); longer digit strings digit by digit."""
+    """0-99 as words ("ninety nine"); three digits or more digit by digit, as the speaker says them."""
     ones, tens = _ONES.split(), _TENS.split()
     value = int(digits)
-    if value >= 1000:
+    if len(digits) >= 3:
         return " ".join(ones[int(d)] for d in digits)
     words = []
     if value >= 100:

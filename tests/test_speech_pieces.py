@@ -78,6 +78,11 @@ def test_pieces_are_sentences_and_a_long_first_sentence_is_cut_at_its_comma() ->
     assert " ".join(p.text for p in pieces) == REPLY
     assert [p.text for p in speech_pieces("Release.")] == ["Release."]
     assert speech_pieces("   ") == ()
+    assert [p.text for p in speech_pieces("Call 999 now, or NHS 111. Hold 30 seconds.")] == [
+        "Call 9 9 9 now,",
+        "or NHS 1 1 1.",
+        "Hold 30 seconds.",
+    ]
 
 
 def test_the_whole_reply_is_its_pieces_with_their_pauses() -> None:

@@ -1,7 +1,9 @@
 """A reply cut into the pieces a speaker synthesises one at a time, so the first words play sooner.
 
 Sentences end at `.`, `!` or `?` before a space and a capital letter or digit. A long first sentence is
-cut once more at its first comma, so the opening clause plays while the rest is synthesised.
+cut once more at its first comma, so the opening clause plays while the rest is synthesised. A number of
+three digits or more (an emergency number, 999, 911, 112; NHS 111) is said digit by digit, as people
+say those numbers, not "nine hundred and ninety-nine".
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ LONG_FIRST_SENTENCE = 8
 """A first sentence of more words than this is cut at its first comma (after three words or more)."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+_LONG_NUMBER = re.compile(r"\b\d{3,}\b")
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,9 @@ class Piece:
 
 
 def speech_pieces(text: str) -> tuple[Piece, ...]:
-    """The pieces of `text` in order; joined with single spaces they give back its words."""
-    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    """The pieces of `text` in order; joined with single spaces they give back its words (with long
+    numbers spelt digit by digit)."""
+    sentences = [spoken(s.strip()) for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     if not sentences:
         return ()
     parts: list[tuple[str, float]] = []
@@ -52,3 +56,8 @@ def _first_clause(sentence: str) -> tuple[str, str]:
         if i >= 2 and word.endswith(","):
             return " ".join(words[: i + 1]), " ".join(words[i + 1 :])
     return sentence, ""
+
+
+def spoken(text: str) -> str:
+    """`text` with each number of three digits or more spelt digit by digit ("999" -> "9 9 9")."""
+    return _LONG_NUMBER.sub(lambda m: " ".join(m.group()), text)
