@@ -35,10 +35,13 @@ CLI_OVERRIDES: dict[str, str] = {
     "model": "recognizer.model",
     "input_device": "mic.device",
     "output_device": "voice.device",
-    "tts": "voice.engine",
+    "tts_engine": "voice.engine",
     "voice_model": "voice.piper_model",
     "voice_sha256": "voice.piper_sha256",
 }
+
+_OPTIONS = {"tts_engine": "--tts"}
+"""Options whose argparse dest is not their name."""
 
 
 def _between(low: float, high: float) -> Callable[[Any], str | None]:
@@ -191,7 +194,7 @@ def apply_overrides(settings: Settings, overrides: Mapping[str, object]) -> Sett
         current: Any = getattr(settings, section, None) if section in _sections() else None
         if current is None or key not in {f.name for f in dataclasses.fields(current)}:
             raise SettingsError(f"command line: {dotted}: unknown setting")
-        option = "--" + name.replace("_", "-") if name in CLI_OVERRIDES else dotted
+        option = _OPTIONS.get(name, "--" + name.replace("_", "-")) if name in CLI_OVERRIDES else dotted
         hint = typing.get_type_hints(type(current))[key]
         if isinstance(value, str) and key == "device" and value.strip().isdigit():
             value = int(value)
@@ -215,7 +218,10 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input-device", metavar="NAME|INDEX", help="microphone by name or number")
     parser.add_argument("--output-device", metavar="NAME|INDEX", help="speaker by name or number")
     parser.add_argument(
-        "--tts", choices=TTS_ENGINES[1:], help="speech engine (default: piper when a voice is present)"
+        "--tts",
+        dest="tts_engine",
+        choices=TTS_ENGINES[1:],
+        help="speech engine (default: piper when a voice is present)",
     )
     parser.add_argument("--voice-model", type=Path, metavar="PATH", help="a Piper voice (NAME.onnx)")
     parser.add_argument(

