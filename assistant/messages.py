@@ -59,6 +59,18 @@ UNKNOWN_WORD = "[unk]"
 
 
 @dataclass(frozen=True)
+class WhisperSignals:
+    """Whisper's own view of an utterance it transcribed (what its decoder reports per segment)."""
+
+    avg_logprob: float
+    """Mean log-probability of the tokens (near 0: sure; below about -0.8: guessing)."""
+    no_speech_prob: float
+    """The model's probability that the audio holds no speech at all."""
+    compression_ratio: float
+    """Text length over its zlib-compressed length: high (above about 2.4) for looping hallucinations."""
+
+
+@dataclass(frozen=True)
 class Transcript:
     """What a recogniser heard in one utterance."""
 
@@ -75,6 +87,10 @@ class Transcript:
     fluency: float = 1.0
     """How much the word sequence looks like the domain's sentences, 0..1 (the share of words the domain
     language model knew in that order); 1.0 when the engine cannot tell."""
+    whisper: WhisperSignals | None = None
+    """Whisper's signals, for a Whisper transcript."""
+    second: Transcript | None = None
+    """A second engine's hypothesis of the same audio (the second opinion), when one was asked for."""
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ class EndpointSettings:
     """Seconds of audio kept before the detected start."""
 
 
-ENGINES = ("auto", "pocketsphinx", "vosk")
+ENGINES = ("auto", "pocketsphinx", "whisper", "vosk")
 """The speech recognition engines `recognizer.engine` (and `--engine`) may name."""
 
 
@@ -58,7 +58,8 @@ class RecognizerSettings:
     """Speech recognition."""
 
     engine: str = "auto"
-    """"auto" (Vosk when its model is present, else pocketsphinx), "pocketsphinx" or "vosk"."""
+    """"auto" (Vosk when its model is present, else pocketsphinx with Whisper as the second opinion where
+    it is installed, else pocketsphinx alone), "pocketsphinx", "whisper" or "vosk"."""
     model: Path | None = None
     """A Vosk model folder; None looks in models_dir."""
     models_dir: Path = field(default_factory=lambda: project_root() / "models")

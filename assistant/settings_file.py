@@ -214,7 +214,12 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"settings file (default: ${ENV_VAR} or {default_config_path()})",
     )
     parser.add_argument("--engine", choices=ENGINES, help="speech recognition engine")
-    parser.add_argument("--model", type=Path, metavar="DIR", help="Vosk model folder")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        metavar="DIR",
+        help="a Vosk or Whisper model folder (for --engine vosk or whisper)",
+    )
     parser.add_argument("--input-device", metavar="NAME|INDEX", help="microphone by name or number")
     parser.add_argument("--output-device", metavar="NAME|INDEX", help="speaker by name or number")
     parser.add_argument(

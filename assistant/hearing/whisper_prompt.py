@@ -1,0 +1,25 @@
+"""Whisper's domain prompt, built from content/: the first spoken form of every cramp, body-part and exercise
+value in the intent lists ("cramp, calf, foot, toes, ..., calf stretch, ankle circles, ...").
+
+A prompt is text Whisper takes as what came before the utterance: domain words in it make Whisper spell
+"calf" rather than "calve" and "quad stretch" rather than "quads, stretch". It is a list of words, not a
+sentence, so that over noise Whisper has no question to copy back (a sentence prompt risks exactly that).
+"""
+
+from __future__ import annotations
+
+from assistant.content.loader import Content, load_content
+
+PROMPT_LISTS = ("cramp", "body_part", "exercise")
+"""The content lists (by name) whose values make the prompt."""
+
+
+def whisper_prompt(content: Content | None = None) -> str:
+    """The prompt for this content: each listed value's first spoken form, once, comma-separated."""
+    content = content or load_content()
+    words: list[str] = []
+    for name in PROMPT_LISTS:
+        for forms in content.lists.get(name, {}).values():
+            if forms and forms[0] not in words:
+                words.append(forms[0])
+    return ", ".join(words) + "." if words else ""
