@@ -64,6 +64,10 @@ class RecognizerSettings:
     """A Vosk model folder; None looks in models_dir."""
     models_dir: Path = field(default_factory=lambda: project_root() / "models")
     """Where downloaded models and generated language models live."""
+    noise_suppression: bool = True
+    """RNNoise in front of recognition, for utterances whose measured noise floor calls for it."""
+    second_opinion: bool = True
+    """With "auto": Whisper (when installed) transcribes what pocketsphinx doubted."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,10 @@ from fake_vosk import FakeVosk, make_model_tree
 from assistant.errors import ModelError, SettingsError
 from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
 from assistant.hearing.recognizer import create_recognizer
+from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
+from assistant.hearing.suppressed import SuppressedRecognizer
 from assistant.hearing.vosk_engine import VoskRecognizer
+from assistant.hearing.whisper_engine import WhisperRecognizer
 from assistant.settings import RecognizerSettings
 
 SENTENCES = ["my calf is cramping", "what causes cramps", "stop", "pause"]
@@ -23,24 +26,47 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> FakeVosk:
     return fake
 
 
-def test_auto_without_a_vosk_model_is_pocketsphinx(tmp_path: Path) -> None:
-    recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), SENTENCES)
-    assert isinstance(recognizer, PocketsphinxRecognizer)
-    assert recognizer.name == "pocketsphinx"
+def _inner(recognizer: object) -> object:
+    """The engine behind the noise suppressor."""
+    assert isinstance(recognizer, SuppressedRecognizer)
+    return recognizer.inner
+
+
+def test_auto_without_a_vosk_model_is_pocketsphinx_with_whisper_second(tmp_path: Path) -> None:
+    recognizer = _inner(create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), SENTENCES))
+    assert isinstance(recognizer, SecondOpinionRecognizer)
+    assert isinstance(recognizer.first, PocketsphinxRecognizer)
+    assert isinstance(recognizer.second, WhisperRecognizer)
+    assert recognizer.name == "pocketsphinx+whisper"
     assert list(tmp_path.glob("pocketsphinx-domain-*.lm"))
+
+
+def test_auto_without_the_second_opinion_is_pocketsphinx_alone(tmp_path: Path) -> None:
+    settings = RecognizerSettings(engine="auto", models_dir=tmp_path, second_opinion=False)
+    assert isinstance(_inner(create_recognizer(settings, SENTENCES)), PocketsphinxRecognizer)
+
+
+def test_noise_suppression_can_be_turned_off(tmp_path: Path) -> None:
+    settings = RecognizerSettings(engine="pocketsphinx", models_dir=tmp_path, noise_suppression=False)
+    assert isinstance(create_recognizer(settings, SENTENCES), PocketsphinxRecognizer)
+
+
+def test_whisper_is_chosen_by_name(tmp_path: Path) -> None:
+    settings = RecognizerSettings(engine="whisper", models_dir=tmp_path)
+    assert isinstance(_inner(create_recognizer(settings, SENTENCES)), WhisperRecognizer)
 
 
 def test_auto_with_a_vosk_model_is_vosk(tmp_path: Path, fake: FakeVosk) -> None:
     model = make_model_tree(tmp_path / "vosk-model-small-en-us-0.15")
     recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), SENTENCES)
-    assert isinstance(recognizer, VoskRecognizer)
+    assert isinstance(_inner(recognizer), VoskRecognizer)
     assert fake.model_paths == [str(model)]
 
 
 def test_pocketsphinx_is_chosen_even_when_a_vosk_model_is_present(tmp_path: Path, fake: FakeVosk) -> None:
     make_model_tree(tmp_path / "vosk-model-small-en-us-0.15")
     settings = RecognizerSettings(engine="pocketsphinx", models_dir=tmp_path)
-    assert isinstance(create_recognizer(settings, SENTENCES), PocketsphinxRecognizer)
+    assert isinstance(_inner(create_recognizer(settings, SENTENCES)), PocketsphinxRecognizer)
     assert fake.model_paths == []
 
 

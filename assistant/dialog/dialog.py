@@ -21,6 +21,7 @@ from assistant.routines.controls import CONTROLS
 from assistant.settings import DialogSettings
 from assistant.understanding.belief import Belief, believed
 from assistant.understanding.router import UNKNOWN, Router, RouterResult
+from assistant.understanding.second_opinion import judge
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class Dialog:
         routed = self.router.examine(transcript.text)
         if transcript.engine == TYPED:
             return Heard(transcript, routed, Belief(True, "typed"))
+        if transcript.second is not None:  # a second engine's hypothesis (`second_opinion`)
+            return Heard(*judge(transcript, self.router.examine))
         return Heard(transcript, routed, believed(transcript, routed.match))
 
     def not_heard(self) -> Reply:

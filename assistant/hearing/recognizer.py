@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from assistant.errors import ModelError, SettingsError
-from assistant.messages import Transcript
+from assistant.messages import IntentMatch, Transcript
 from assistant.settings import ENGINES, RecognizerSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -81,19 +81,33 @@ def start_stream(recognizer: Transcriber) -> RecognitionStream:
     return BufferedStream(recognizer)
 
 
-def create_recognizer(settings: RecognizerSettings, sentences: Sequence[str]) -> Recognizer:
-    """The engine the settings ask for, restricted to the sentences.
+def create_recognizer(
+    settings: RecognizerSettings,
+    sentences: Sequence[str],
+    route: Callable[[str], IntentMatch] | None = None,
+) -> Recognizer:
+    """The engine the settings ask for, restricted to the sentences, behind the noise suppressor.
 
-    "auto" takes Vosk when `find_vosk_model` finds a usable model, else pocketsphinx (which needs no
-    download). "vosk" without a model is a ModelError saying how to get one. Engines are imported lazily.
+    "auto" takes Vosk when `find_vosk_model` finds a usable model; else pocketsphinx with Whisper as the
+    second opinion when faster-whisper and a model are installed (`route` routes pocketsphinx's transcript
+    to decide whether it is doubted; by default a router over the content); else pocketsphinx alone (it
+    needs no download). "vosk" without a model, or "whisper" without a good one, is a ModelError saying
+    how to get one. Engines are imported lazily.
     """
-    from assistant.models.finding import find_vosk_model
-
     engine = settings.engine
     if engine not in ENGINES:
         raise SettingsError(
             f"recognizer.engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})"
         )
+    return _suppressed(_engine(settings, sentences, route), settings)
+
+
+def _engine(
+    settings: RecognizerSettings, sentences: Sequence[str], route: Callable[[str], IntentMatch] | None
+) -> Recognizer:
+    from assistant.models.finding import find_vosk_model
+
+    engine = settings.engine
     if engine == "whisper":
         from assistant.hearing.whisper_engine import WhisperRecognizer
 
@@ -112,5 +126,49 @@ def create_recognizer(settings: RecognizerSettings, sentences: Sequence[str]) ->
             )
     from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
 
+    first = PocketsphinxRecognizer(sentences, settings.models_dir)
+    if engine == "auto" and settings.second_opinion:
+        second = _whisper_or_none(settings)
+        if second is not None:
+            from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
+
+            _LOGGER.info("recogniser: pocketsphinx, Whisper as the second opinion")
+            return SecondOpinionRecognizer(first, second, route or _content_router())
     _LOGGER.info("recogniser: pocketsphinx")
-    return PocketsphinxRecognizer(sentences, settings.models_dir)
+    return first
+
+
+def _whisper_or_none(settings: RecognizerSettings) -> Recognizer | None:
+    from assistant.models.whisper_model import whisper_available
+
+    if not whisper_available(settings.models_dir):
+        return None
+    from assistant.hearing.whisper_engine import WhisperRecognizer
+
+    try:
+        return WhisperRecognizer(settings.models_dir)
+    except ModelError as err:
+        _LOGGER.warning("no second opinion (pocketsphinx alone): %s", err)
+        return None
+
+
+def _content_router() -> Callable[[str], IntentMatch]:
+    from assistant.content.loader import load_content
+    from assistant.understanding.router import Router
+
+    return Router.from_content(load_content()).route
+
+
+def _suppressed(recognizer: Recognizer, settings: RecognizerSettings) -> Recognizer:
+    """The recogniser behind RNNoise when suppression is on and the library is installed and intact."""
+    if not settings.noise_suppression:
+        return recognizer
+    from assistant.hearing.neural_denoise import NoiseSuppressor
+    from assistant.hearing.suppressed import SuppressedRecognizer
+
+    try:
+        suppressor = NoiseSuppressor()
+    except ModelError as err:
+        _LOGGER.warning("no noise suppression: %s", err)
+        return recognizer
+    return SuppressedRecognizer(recognizer, suppressor)

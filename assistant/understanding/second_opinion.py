@@ -1,0 +1,50 @@
+"""Two hypotheses of one utterance (pocketsphinx first, Whisper as the second opinion): when to ask for the
+second, and which one is believed.
+
+pocketsphinx is fast and restricted to the domain; when what it heard is clearly a domain question (the
+belief rule passes with a margin, and it is not an urgent answer), that is the answer and Whisper is never
+run: a clear "stop" during a routine does not wait for Whisper. Otherwise Whisper transcribes the same
+audio, both transcripts are routed, and:
+
+- the two agree (same intent): believed on Whisper's words (open vocabulary: its slot words are the ones
+  said) with the lower probability agreement earns, if Whisper heard speech at all;
+- they disagree: Whisper's transcript is judged alone (its own signals and the router's probability), since
+  pocketsphinx's doubt is what asked for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.messages import IntentMatch, Transcript
+from assistant.understanding.belief import FLUENT, URGENT, Belief, believed
+from assistant.understanding.router import UNKNOWN, RouterResult
+
+CLEAR_PROBABILITY = 0.9
+"""pocketsphinx's transcript is taken without a second opinion when believed with at least this much."""
+
+
+def needs_second_opinion(first: Transcript, match: IntentMatch) -> bool:
+    """Is the fast engine's transcript doubted (or urgent, which is never taken from it alone)?"""
+    if not first.text.strip():
+        return False
+    if match.intent == URGENT or not believed(first, match):
+        return True
+    return first.out_of_domain or first.fluency < FLUENT or match.probability < CLEAR_PROBABILITY
+
+
+def judge(
+    transcript: Transcript, examine: Callable[[str], RouterResult]
+) -> tuple[Transcript, RouterResult, Belief]:
+    """The verdict on a recognised utterance that has a second opinion (`Transcript.second`): the
+    hypothesis it rests on, the router's result for it, and the belief rule's verdict."""
+    second = transcript.second
+    first_routed = examine(transcript.text)
+    if second is None:
+        return transcript, first_routed, believed(transcript, first_routed.match)
+    routed = examine(second.text) if second.text.strip() else first_routed
+    if not second.text.strip():
+        return second, routed, Belief(False, "second opinion heard nothing")
+    agreed = routed.match.intent == first_routed.match.intent != UNKNOWN
+    belief = believed(second, routed.match, agreed=agreed)
+    return second, routed, belief

@@ -1,0 +1,276 @@
+"""Hearing policies compared on one subsampled spoken corpus: pocketsphinx alone, Whisper alone, and
+pocketsphinx first with Whisper as the second opinion when doubted (the `auto` default), each with and
+without RNNoise; plus the spectral subtraction on or off for pocketsphinx.
+
+The corpus (bench/speech_corpus.py, cached in bench/out/speech): the held-out spoken sentences in four
+synthetic voices (two espeak-ng variants, flite slt, festival), clean, in brown noise at 12 dB and pink
+noise at 6 dB SNR; the real human recordings of pocketsphinx-testdata; the synthetic radio talk show cut
+into utterances by the endpointer. Each engine variant transcribes each utterance once (cached in
+bench/out/policies by file and variant, so a rerun or another policy costs nothing); the policies are
+then judged from those transcripts, through `Dialog.respond` as `ask --wav` does.
+
+Figures: intent+slots exact per condition and per voice; out-of-scope lines rejected; real speech and
+radio utterances with no answer; end of speech to intent (median, p90: decoding plus routing, and
+Whisper's decode when it is asked); real-time factor; how often the second opinion ran; RNNoise's CPU per
+audio second. Run: `python -m bench.bench_policies [--tsv F] [--step N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant.audio.source import WavSource, read_wav_pcm16k
+from assistant.content.loader import load_content
+from assistant.dialog.dialog import Dialog
+from assistant.dialog.intents.base import Context
+from assistant.hearing.endpointer import utterances
+from assistant.hearing.wav_batch import speech_span
+from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, Transcript
+from assistant.understanding.second_opinion import needs_second_opinion
+from bench.recognition_eval import percentile
+from bench.speech_corpus import DEFAULT_TSV, ROOT, CorpusEntry, build_corpus
+from bench.synth import Voice
+
+VOICES = (Voice("espeak-ng", "en-us", 175), Voice("espeak-ng", "en+f3", 175), Voice("flite", "slt"))
+VOICES_MORE = (Voice("festival"),)
+NOISES = (("brown", 12.0), ("pink", 6.0))
+CACHE = ROOT / "bench" / "out" / "policies"
+CONDITIONS = ("clean", "12 dB", "6 dB")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One utterance to hear: a corpus file's speech span, or one utterance of the radio show."""
+
+    key: str
+    audio: bytes
+    entry: CorpusEntry
+
+    @property
+    def condition(self) -> str:
+        return "clean" if self.entry.snr is None else f"{self.entry.snr:g} dB"
+
+
+@dataclass(frozen=True)
+class Heard:
+    transcript: Transcript
+    seconds: float
+
+
+def items(entries: list[CorpusEntry]) -> list[Item]:
+    found = []
+    for entry in entries:
+        if entry.kind == "radio":
+            for n, utterance in enumerate(utterances(iter(WavSource(entry.path)))):
+                found.append(Item(f"{entry.path.name}#{n}", utterance.audio, entry))
+        else:
+            found.append(Item(entry.path.name, speech_span(read_wav_pcm16k(entry.path)), entry))
+    return found
+
+
+def hear_all(
+    variant: str, make: Callable[[], Callable[[bytes], Transcript]], todo: list[Item]
+) -> dict[str, Heard]:
+    """Each item's transcript by one engine variant, cached on disk by variant and audio."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{variant}.pkl"
+    cached: dict[str, Heard] = pickle.loads(path.read_bytes()) if path.is_file() else {}
+    missing = [item for item in todo if _digest(item) not in cached]
+    if missing:
+        transcribe = make()
+        for n, item in enumerate(missing):
+            started = time.process_time()
+            transcript = transcribe(item.audio) if item.audio else Transcript("", 0.0, variant)
+            cached[_digest(item)] = Heard(transcript, time.process_time() - started)
+            if n % 50 == 49:
+                path.write_bytes(pickle.dumps(cached))
+        path.write_bytes(pickle.dumps(cached))
+    return {item.key: cached[_digest(item)] for item in todo}
+
+
+def _digest(item: Item) -> str:
+    return hashlib.sha1(item.audio).hexdigest()
+
+
+@dataclass(frozen=True)
+class Result:
+    item: Item
+    intent: str
+    slots: dict[str, str]
+    seconds: float
+    asked: bool = False
+
+    @property
+    def exact(self) -> bool:
+        return (self.intent, self.slots) == (self.item.entry.intent, self.item.entry.slots)
+
+
+def judge_policy(
+    todo: list[Item], first: dict[str, Heard], second: dict[str, Heard] | None, dialog: Dialog, hybrid: bool
+) -> list[Result]:
+    """Each item through `Dialog.respond`: `first` alone, or with `second` as the second opinion (hybrid)."""
+    results = []
+    for item in todo:
+        heard, seconds, asked = first[item.key].transcript, first[item.key].seconds, False
+        if second is not None and hybrid and needs_second_opinion(heard, dialog.router.route(heard.text)):
+            heard = replace(heard, second=second[item.key].transcript)
+            seconds, asked = seconds + second[item.key].seconds, True
+        dialog.context = Context()
+        started = time.process_time()
+        match, _ = dialog.respond(heard)
+        seconds += time.process_time() - started
+        results.append(Result(item, match.intent, dict(match.slots), seconds, asked))
+    return results
+
+
+def figures(results: list[Result]) -> str:
+    questions = [r for r in results if r.item.entry.kind == "question" and r.item.entry.intent != "unknown"]
+    scope = [r for r in results if r.item.entry.kind == "question" and r.item.entry.intent == "unknown"]
+    human = [r for r in results if r.item.entry.kind == "human"]
+    radio = [r for r in results if r.item.entry.kind == "radio"]
+    parts = []
+    for condition in CONDITIONS:
+        group = [r for r in questions if r.item.condition == condition]
+        if group:
+            parts.append(f"{condition} {sum(r.exact for r in group) / len(group):.0%}")
+    cells = [f"exact {' / '.join(parts)} (n={len(questions)})"]
+    for name, group in (("out of scope", scope), ("human", human), ("radio", radio)):
+        if group:
+            quiet = sum(r.intent == "unknown" for r in group)
+            cells.append(f"{name} no answer {quiet}/{len(group)}")
+    speech = [r for r in results if r.item.audio]
+    audio = sum(len(r.item.audio) for r in speech) / (SAMPLE_RATE * SAMPLE_WIDTH)
+    ms = [r.seconds * 1000 for r in questions]
+    cells.append(f"latency median {percentile(ms, 0.5):.0f} ms, p90 {percentile(ms, 0.9):.0f} ms")
+    cells.append(f"RTF {sum(r.seconds for r in speech) / audio:.3f}")
+    asked = sum(r.asked for r in results)
+    if asked:
+        cells.append(f"second opinion on {asked / len(results):.0%}")
+    return "; ".join(cells)
+
+
+def by_voice(results: list[Result]) -> dict[str, str]:
+    out = {}
+    questions = [r for r in results if r.item.entry.kind == "question" and r.item.entry.intent != "unknown"]
+    for voice in sorted({r.item.entry.voice for r in questions}):
+        group = [r for r in questions if r.item.entry.voice == voice]
+        cells = []
+        for condition in CONDITIONS:
+            cell = [r for r in group if r.item.condition == condition]
+            if cell:
+                cells.append(f"{condition} {sum(r.exact for r in cell) / len(cell):.0%}")
+        out[voice] = " / ".join(cells)
+    return out
+
+
+def _pocketsphinx(spectral: bool, rnnoise: bool) -> Callable[[], Callable[[bytes], Transcript]]:
+    def make() -> Callable[[bytes], Transcript]:
+        from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
+        from assistant.settings import RecognizerSettings
+
+        sentences = [s.text for s in load_content().sentences]
+        engine = PocketsphinxRecognizer(
+            sentences, RecognizerSettings().models_dir, PocketsphinxTuning(denoise=spectral)
+        )
+        return _rnnoise(engine.transcribe) if rnnoise else engine.transcribe
+
+    return make
+
+
+def _whisper(rnnoise: bool) -> Callable[[], Callable[[bytes], Transcript]]:
+    def make() -> Callable[[bytes], Transcript]:
+        from assistant.hearing.whisper_engine import WhisperRecognizer
+        from assistant.settings import RecognizerSettings
+
+        engine = WhisperRecognizer(RecognizerSettings().models_dir)
+        return _rnnoise(engine.transcribe) if rnnoise else engine.transcribe
+
+    return make
+
+
+def _rnnoise(transcribe: Callable[[bytes], Transcript]) -> Callable[[bytes], Transcript]:
+    from assistant.hearing.neural_denoise import NoiseSuppressor
+
+    suppressor = NoiseSuppressor()
+    return lambda audio: transcribe(suppressor(audio))
+
+
+def rnnoise_cpu(todo: list[Item]) -> str:
+    """CPU seconds per audio second of RNNoise (resampling included) on the noisy utterances."""
+    from assistant.hearing.neural_denoise import NoiseSuppressor
+
+    suppressor = NoiseSuppressor()
+    noisy = [item for item in todo if item.entry.snr is not None][:40]
+    started = time.process_time()
+    for item in noisy:
+        suppressor.suppress(item.audio)
+    spent = time.process_time() - started
+    audio = sum(len(item.audio) for item in noisy) / (SAMPLE_RATE * SAMPLE_WIDTH)
+    return f"{spent / audio:.3f} CPU s per audio s ({len(noisy)} noisy utterances, 16->48->16 kHz included)"
+
+
+PS_VARIANTS = {
+    "pocketsphinx, spectral subtraction (before)": ("ps-spectral", _pocketsphinx(True, False)),
+    "pocketsphinx, RNNoise": ("ps-rnnoise", _pocketsphinx(False, True)),
+    "pocketsphinx, RNNoise + spectral": ("ps-both", _pocketsphinx(True, True)),
+}
+WHISPER_VARIANTS = {
+    "whisper": ("whisper", _whisper(False)),
+    "whisper, RNNoise": ("whisper-rnnoise", _whisper(True)),
+}
+
+
+def subsample(tsv: Path, step: int) -> Path:
+    """Every `step`-th sentence of the set (in scope and out of scope alike), as a TSV under bench/out."""
+    lines = [line for line in tsv.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kept = [line for line in lines if line.startswith("#")]
+    kept += [line for line in lines if not line.startswith("#")][::step]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{tsv.stem}.every{step}.tsv"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def run(step: int = 4, tsv: Path = DEFAULT_TSV, whisper: bool = True) -> dict[str, str]:
+    started = time.perf_counter()
+    entries = build_corpus(subsample(tsv, step), voices=VOICES + VOICES_MORE, noises=NOISES)
+    todo = items(entries)
+    dialog = Dialog(load_content())
+    out: dict[str, str] = {"corpus": f"{tsv.name}, every {step}th line, {len(todo)} utterances"}
+    heard: dict[str, dict[str, Heard]] = {}
+    for title, (variant, make) in PS_VARIANTS.items():
+        heard[variant] = hear_all(variant, make, todo)
+        out[title] = figures(judge_policy(todo, heard[variant], None, dialog, False))
+    if whisper:
+        for title, (variant, make) in WHISPER_VARIANTS.items():
+            heard[variant] = hear_all(variant, make, todo)
+            out[title] = figures(judge_policy(todo, heard[variant], None, dialog, False))
+        for first in ("ps-spectral", "ps-rnnoise", "ps-both"):
+            for second in ("whisper", "whisper-rnnoise"):
+                results = judge_policy(todo, heard[first], heard[second], dialog, True)
+                out[f"{first} then {second} when doubted"] = figures(results)
+    out["RNNoise CPU"] = rnnoise_cpu(todo)
+    out["benchmark run time"] = f"{time.perf_counter() - started:.0f} s"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--step", type=int, default=4, help="every Nth sentence of the set")
+    parser.add_argument("--tsv", type=Path, default=DEFAULT_TSV, help="the spoken sentences")
+    parser.add_argument("--no-whisper", action="store_true", help="pocketsphinx variants only")
+    args = parser.parse_args(argv)
+    for name, value in run(args.step, args.tsv, not args.no_whisper).items():
+        print(f"{name}: {value}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""One belief across engines: pocketsphinx's and Whisper's own signals, their agreement and the router's
+probability; urgent answers only from speech an engine is sure of; the second opinion only when doubted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.audio.source import read_wav_pcm16k
+from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
+from assistant.messages import Transcript, WhisperSignals
+from assistant.understanding.belief import Belief
+from assistant.understanding.router import Router, RouterResult
+from assistant.understanding.second_opinion import judge, needs_second_opinion
+
+AUDIO = Path(__file__).parent / "audio"
+SURE = WhisperSignals(avg_logprob=-0.2, no_speech_prob=0.02, compression_ratio=0.8)
+GUESSING = WhisperSignals(avg_logprob=-1.4, no_speech_prob=0.1, compression_ratio=0.9)
+SILENT = WhisperSignals(avg_logprob=-0.5, no_speech_prob=0.9, compression_ratio=0.6)
+
+
+def _judge(heard: Transcript, router: Router) -> tuple[Transcript, RouterResult, Belief]:
+    return judge(heard, router.examine)
+
+
+def _ps(text: str, confidence: float = 0.9, fluency: float = 1.0, ood: bool = False) -> Transcript:
+    return Transcript(text, confidence, "pocketsphinx", ood, tuple(text.split()), fluency)
+
+
+def _whisper(text: str, signals: WhisperSignals = SURE) -> Transcript:
+    return Transcript(text, 0.8, "whisper", words=tuple(text.split()), whisper=signals)
+
+
+def test_a_clear_command_needs_no_second_opinion(router: Router) -> None:
+    heard = _ps("stop")
+    assert not needs_second_opinion(heard, router.route(heard.text))
+    assert _judge(heard, router)[2].believed
+
+
+def test_urgent_words_always_ask_for_a_second_opinion(router: Router) -> None:
+    heard = _ps("my calf is swollen and hot")
+    assert needs_second_opinion(heard, router.route(heard.text))
+
+
+def test_urgent_word_salad_from_pocketsphinx_alone_is_not_believed(router: Router) -> None:
+    salad = _ps("swollen cold calf milk the", confidence=0.35, fluency=0.4)
+    _, routed, belief = _judge(salad, router)
+    assert routed.match.intent == "urgent"  # the router's guess is kept for the logs...
+    assert not belief.believed and "not sure" in belief.reason  # ...but words alone raise no urgent answer
+
+
+def test_whisper_hearing_the_audiobook_overrules_pocketsphinx_salad(router: Router) -> None:
+    salad = _ps("my calf is swollen and cold", confidence=0.3, ood=True)
+    heard = Transcript(**{**salad.__dict__, "second": _whisper("her cheeks were cold and the wind was up")})
+    transcript, _, belief = _judge(heard, router)
+    assert transcript.engine == "whisper"
+    assert not belief.believed
+
+
+def test_whisper_sure_of_an_urgent_question_is_believed(router: Router) -> None:
+    assert _judge(_whisper("my calf is swollen and red."), router)[2].believed
+    assert "no speech" in _judge(_whisper("my calf is swollen and red.", SILENT), router)[2].reason
+    assert "guessing" in _judge(_whisper("my calf is swollen and red.", GUESSING), router)[2].reason
+
+
+def test_agreement_believes_what_each_engine_alone_doubted(router: Router) -> None:
+    doubted = _ps("what can i do for a cramp in my foot", confidence=0.15, ood=True)
+    unsure = WhisperSignals(avg_logprob=-0.9, no_speech_prob=0.1, compression_ratio=1.0)
+    heard = Transcript(
+        **{**doubted.__dict__, "second": _whisper("what can i do for a cramp in my foot?", unsure)}
+    )
+    _, routed, belief = _judge(heard, router)
+    assert belief.believed and belief.reason.startswith("engines agree")
+    assert (routed.match.intent, routed.match.slots) == ("relief", {"body_part": "foot"})
+
+
+def test_radio_talk_is_not_believed_from_either_engine(router: Router) -> None:
+    radio = _whisper("their midfielder was carried off with cramp in the last ten minutes")
+    assert not _judge(radio, router)[2].believed
+
+
+class Counting:
+    """A second engine that counts how often it is asked."""
+
+    name = "counting"
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.calls = 0
+
+    def transcribe(self, audio: bytes) -> Transcript:
+        self.calls += 1
+        return _whisper(self.text)
+
+
+@pytest.fixture(scope="module")
+def pocketsphinx(tmp_path_factory: pytest.TempPathFactory) -> object:
+    from assistant.content.loader import load_content
+    from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
+
+    sentences = [s.text for s in load_content().sentences]
+    return PocketsphinxRecognizer(sentences, tmp_path_factory.mktemp("models"))
+
+
+def test_the_fast_path_does_not_wait_for_the_second_engine(pocketsphinx: object, router: Router) -> None:
+    second = Counting("stop")
+    recognizer = SecondOpinionRecognizer(pocketsphinx, second, router.route)  # type: ignore[arg-type]
+    stream = recognizer.start()
+    stream.accept(read_wav_pcm16k(AUDIO / "q_stop.wav"))
+    stream.prepare()
+    heard = stream.finish()
+    assert (router.route(heard.text).intent, heard.second, second.calls) == ("stop", None, 0)
+
+
+def test_doubted_speech_is_heard_again_by_the_second_engine(pocketsphinx: object, router: Router) -> None:
+    second = Counting("their midfielder was carried off with cramp")
+    recognizer = SecondOpinionRecognizer(pocketsphinx, second, router.route)  # type: ignore[arg-type]
+    heard = recognizer.transcribe(read_wav_pcm16k(AUDIO / "radio_cramp.wav"))
+    assert second.calls == 1 and heard.second is not None
+    assert not _judge(heard, router)[2].believed
