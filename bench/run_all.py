@@ -16,7 +16,7 @@ from pathlib import Path
 
 BENCHMARKS = (
     ("Router", "bench.bench_router"),
-    ("Recognition", "bench.bench_recognition"),
+    ("Recognition", "bench.bench_policies"),
     ("Endpointer", "bench.endpointer_cost"),
     ("Speech out and hold timers", "bench.bench_speech"),
     ("Voices: Piper and espeak-ng", "bench.bench_voice"),

@@ -99,11 +99,20 @@ def create_recognizer(
         raise SettingsError(
             f"recognizer.engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})"
         )
-    return _suppressed(_engine(settings, sentences, route), settings)
+    suppressor = _suppressor(settings)
+    recognizer = _engine(settings, sentences, route, spectral=suppressor is None)
+    if suppressor is None:
+        return recognizer
+    from assistant.hearing.suppressed import SuppressedRecognizer
+
+    return SuppressedRecognizer(recognizer, suppressor)
 
 
 def _engine(
-    settings: RecognizerSettings, sentences: Sequence[str], route: Callable[[str], IntentMatch] | None
+    settings: RecognizerSettings,
+    sentences: Sequence[str],
+    route: Callable[[str], IntentMatch] | None,
+    spectral: bool,
 ) -> Recognizer:
     from assistant.models.finding import find_vosk_model
 
@@ -124,9 +133,11 @@ def _engine(
                 f"no Vosk model in {settings.models_dir}: run `cramp-assistant models download` "
                 "or pass --model PATH"
             )
-    from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
+    from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
 
-    first = PocketsphinxRecognizer(sentences, settings.models_dir)
+    # Spectral subtraction only when RNNoise is not in front: measured on held-out set 1, RNNoise alone
+    # heard 55% exactly at 6 dB against spectral subtraction's 38%, and no worse at 12 dB or clean.
+    first = PocketsphinxRecognizer(sentences, settings.models_dir, PocketsphinxTuning(denoise=spectral))
     if engine == "auto" and settings.second_opinion:
         second = _whisper_or_none(settings)
         if second is not None:
@@ -159,16 +170,14 @@ def _content_router() -> Callable[[str], IntentMatch]:
     return Router.from_content(load_content()).route
 
 
-def _suppressed(recognizer: Recognizer, settings: RecognizerSettings) -> Recognizer:
-    """The recogniser behind RNNoise when suppression is on and the library is installed and intact."""
+def _suppressor(settings: RecognizerSettings) -> Callable[[bytes], bytes] | None:
+    """RNNoise when suppression is on and the library is installed and intact, else None."""
     if not settings.noise_suppression:
-        return recognizer
+        return None
     from assistant.hearing.neural_denoise import NoiseSuppressor
-    from assistant.hearing.suppressed import SuppressedRecognizer
 
     try:
-        suppressor = NoiseSuppressor()
+        return NoiseSuppressor()
     except ModelError as err:
-        _LOGGER.warning("no noise suppression: %s", err)
-        return recognizer
-    return SuppressedRecognizer(recognizer, suppressor)
+        _LOGGER.warning("no neural noise suppression (spectral subtraction instead): %s", err)
+        return None
