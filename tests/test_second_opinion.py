@@ -119,3 +119,19 @@ def test_doubted_speech_is_heard_again_by_the_second_engine(pocketsphinx: object
     heard = recognizer.transcribe(read_wav_pcm16k(AUDIO / "radio_cramp.wav"))
     assert second.calls == 1 and heard.second is not None
     assert not _judge(heard, router)[2].believed
+
+
+def test_an_unsure_second_opinion_leaves_the_first_engines_verdict(router: Router) -> None:
+    first = _ps("what causes leg cramps", confidence=0.5, fluency=0.5)
+    unsure = WhisperSignals(avg_logprob=-0.7, no_speech_prob=0.05, compression_ratio=0.9)
+    heard = Transcript(**{**first.__dict__, "second": _whisper("work on in leg cramp.", unsure)})
+    transcript, routed, belief = _judge(heard, router)
+    assert (transcript.engine, routed.match.intent, belief.believed) == ("pocketsphinx", "causes", True)
+    assert "unsure" in belief.reason
+
+
+def test_a_sure_second_opinion_of_other_talk_overrules_the_first(router: Router) -> None:
+    first = _ps("what causes leg cramps", confidence=0.5, fluency=0.5)
+    radio = _whisper("what a game, and the legs went in the last ten minutes")
+    transcript, _, belief = _judge(Transcript(**{**first.__dict__, "second": radio}), router)
+    assert transcript.engine == "whisper" and not belief.believed

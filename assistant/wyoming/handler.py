@@ -235,7 +235,7 @@ class ConnectionHandler(AsyncEventHandler):
                 await self.write_event(Error(str(err), "asr").event())
             else:
                 heard = self.state.judge.understand(transcript)
-                text = transcript.text if heard.belief.believed else ""
+                text = heard.transcript.text if heard.belief.believed else ""
                 _LOGGER.info(
                     "%s: asr %r -> %s (%s)", self.name, transcript.text, heard.match.intent, heard.reason
                 )
