@@ -31,7 +31,7 @@ from assistant.content.loader import load_content
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.base import Context
 from assistant.hearing.endpointer import utterances
-from assistant.hearing.neural_denoise import noise_floor_dbfs
+from assistant.hearing.neural_denoise import SuppressionSettings, noise_floor_dbfs
 from assistant.hearing.wav_batch import speech_span
 from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Transcript
 from assistant.understanding.second_opinion import needs_second_opinion
@@ -241,8 +241,8 @@ def peak_memory_mb(engine: str) -> float:
 
 
 PS_VARIANTS = {
-    "pocketsphinx, spectral subtraction (before)": ("ps-spectral", _pocketsphinx(True, False)),
-    "pocketsphinx, RNNoise": ("ps-rnnoise", _pocketsphinx(False, True)),
+    "pocketsphinx, spectral subtraction only (before)": ("ps-spectral", _pocketsphinx(True, False)),
+    "pocketsphinx, RNNoise only": ("ps-rnnoise", _pocketsphinx(False, True)),
 }
 WHISPER_VARIANTS = {
     # Whisper without RNNoise is not measured by default: CPU is scarce and Whisper sees what the default
@@ -276,6 +276,18 @@ def run(step: int = 8, tsv: Path = DEFAULT_TSV, whisper: bool = True) -> dict[st
             noisy = [i for i in todo if noise_floor_dbfs(i.audio) > QUIET_DBFS]
             heard[variant] = {**next(iter(heard.values())), **hear_all(variant, make, noisy)}
         out[title] = figures(judge_policy(todo, heard[variant], None, dialog, False))
+    # The default: RNNoise above its gate, else spectral subtraction alone (after RNNoise the subtraction
+    # finds too little noise to act), so each utterance's transcript is one of the two measured above.
+    spectral, neural = heard["ps-spectral"], heard["ps-rnnoise"]
+    gate = SuppressionSettings().min_noise_dbfs
+    heard = {
+        "pocketsphinx (default: RNNoise above its gate)": {
+            i.key: neural[i.key] if noise_floor_dbfs(i.audio) > gate else spectral[i.key] for i in todo
+        }
+    }
+    out["pocketsphinx alone (default suppression)"] = figures(
+        judge_policy(todo, next(iter(heard.values())), None, dialog, False)
+    )
     if whisper:
         variant, make = WHISPER_VARIANTS["whisper, RNNoise"]
         alone = [i for i in todo if i.entry.kind != "question" or i.entry.voice in WHISPER_ALONE_VOICES]

@@ -79,12 +79,3 @@ def test_vosk_without_a_model_says_how_to_get_one(tmp_path: Path) -> None:
 def test_an_unknown_engine_is_a_settings_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="kaldi"):
         create_recognizer(RecognizerSettings(engine="kaldi", models_dir=tmp_path), SENTENCES)
-
-
-def test_spectral_subtraction_only_stands_in_when_rnnoise_is_off(tmp_path: Path) -> None:
-    on = _inner(create_recognizer(RecognizerSettings(engine="pocketsphinx", models_dir=tmp_path), SENTENCES))
-    off = create_recognizer(
-        RecognizerSettings(engine="pocketsphinx", models_dir=tmp_path, noise_suppression=False), SENTENCES
-    )
-    assert isinstance(on, PocketsphinxRecognizer) and isinstance(off, PocketsphinxRecognizer)
-    assert (on.tuning.denoise, off.tuning.denoise) == (False, True)
