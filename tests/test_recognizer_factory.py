@@ -79,3 +79,12 @@ def test_vosk_without_a_model_says_how_to_get_one(tmp_path: Path) -> None:
 def test_an_unknown_engine_is_a_settings_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="kaldi"):
         create_recognizer(RecognizerSettings(engine="kaldi", models_dir=tmp_path), SENTENCES)
+
+
+def test_the_settings_file_turns_the_second_opinion_and_suppression_off(tmp_path: Path) -> None:
+    from assistant.settings_file import load_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text("[recognizer]\nsecond_opinion = false\nnoise_suppression = false\n", encoding="utf-8")
+    recognizer = load_settings(path, {}).recognizer
+    assert (recognizer.second_opinion, recognizer.noise_suppression) == (False, False)
