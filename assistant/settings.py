@@ -61,7 +61,7 @@ class RecognizerSettings:
     """"auto" (Vosk when its model is present, else pocketsphinx with Whisper as the second opinion where
     it is installed, else pocketsphinx alone), "pocketsphinx", "whisper" or "vosk"."""
     model: Path | None = None
-    """A Vosk model folder; None looks in models_dir."""
+    """A Vosk model folder (a Whisper one with engine "whisper"); None looks in models_dir."""
     models_dir: Path = field(default_factory=lambda: project_root() / "models")
     """Where downloaded models and generated language models live."""
     noise_suppression: bool = True
