@@ -43,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "what",
         nargs="?",
         metavar="piper:NAME|whisper-tiny.en",
-        help=f"whisper-tiny.en, or a Piper voice to install into models/ ({', '.join(sorted(PINNED_VOICES))}); default: Vosk",
+        help=f"whisper-tiny.en, or a Piper voice to install into models/ "
+        f"({', '.join(sorted(PINNED_VOICES))}); default: Vosk",
     )
     download.add_argument(
         "--url",
