@@ -65,3 +65,14 @@ def test_the_prompt_is_the_content_lists_words(content: Content) -> None:
     assert prompt.startswith("cramp, calf, foot")
     assert "calf stretch" in prompt and "ankle circles" in prompt
     assert len(prompt.split(", ")) == len(set(prompt.split(", ")))
+
+
+def test_the_default_engine_understands_the_8khz_stereo_question(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text(f'[recognizer]\nmodels_dir = "{tmp_path / "models"}"\n', encoding="utf-8")
+    out = io.StringIO()
+    wav = str(AUDIO / "fmt_slt_8k_stereo.wav")
+    with contextlib.redirect_stdout(out):
+        assert main(["ask", "--json", "--config", str(config), "--wav", wav]) == 0
+    record = json.loads(out.getvalue())
+    assert (record["intent"], record["slots"]) == ("causes", {"body_part": "leg"})

@@ -15,7 +15,12 @@ from assistant.models.install import install_vosk_model
 from assistant.models.piper_install import install_piper_voice, voice_name
 from assistant.models.progress import NoProgress, Progress, ProgressBar
 from assistant.models.whisper_install import install_whisper_model
-from assistant.models.whisper_model import UPSTREAM_URL, WHISPER_MODEL_NAME, find_whisper_model
+from assistant.models.whisper_model import (
+    UPSTREAM_URL,
+    WHISPER_MODEL_NAME,
+    find_whisper_model,
+    whisper_available,
+)
 from assistant.settings import RecognizerSettings
 from assistant.settings_file import load_settings
 from assistant.voice.piper_voices import PINNED_VOICES, VOICES_URL, packaged_voice
@@ -114,7 +119,8 @@ def _run_list(args: argparse.Namespace) -> int:
     if chosen is not None:
         print(f"engine auto uses: vosk ({chosen})")
     elif bundled:
-        print("engine auto uses: pocketsphinx (no usable Vosk model)")
+        second = ", Whisper as the second opinion" if whisper_available(models_dir) else ""
+        print(f"engine auto uses: pocketsphinx{second} (no usable Vosk model)")
     else:
         print("engine auto uses: nothing (no usable Vosk model and no pocketsphinx)")
     return 0
