@@ -105,7 +105,7 @@ def answer_file(
         "route_ms": round((routed - decoded) * 1000),
         "audio_ms": round(len(audio) / (SAMPLE_RATE * SAMPLE_WIDTH) * 1000),
     }
-    return WavAnswer(str(path), transcript, match, reply, heard, timings)
+    return WavAnswer(str(path), heard.transcript, match, reply, heard, timings)  # the hypothesis judged
 
 
 def answer_files(
