@@ -53,6 +53,8 @@ _FLOOR_RISE = 10 ** (0.05 / 10)
 _AUDIBLE = 10.0
 """Playback counts as heard by the microphone when it lifts the mean power 10 dB over its noise floor (a
 tracked minimum, a few dB under the noise's mean)."""
+_MAX_DRIFT = 0.05
+"""Seconds the microphone's sample count may drift from the clock before it is re-anchored."""
 _ACTIVE_LEVEL = 1e-4
 """Mean power (float samples) above which the loudspeaker counts as playing in a frame (-40 dBFS)."""
 
@@ -78,7 +80,11 @@ class EchoCanceller:
         self.audio_seconds = 0.0
         self._span = self.engine.filter / SAMPLE_RATE
         self._mic_pending = np.zeros(0, dtype=np.float32)
-        self._pending_start = 0.0
+        self._anchor = float("-inf")
+        """Clock time of the first microphone sample of the current stretch without gaps."""
+        self._in_seconds = 0.0
+        self._done = 0
+        """16 kHz samples processed since the anchor."""
         self._converter: Resampler | None = None
         self._converter_rate = SAMPLE_RATE
         self.watch = AlignmentWatch()
@@ -95,16 +101,20 @@ class EchoCanceller:
             self.audio_seconds += chunk.seconds
 
     def _process(self, chunk: AudioChunk, captured_end: float) -> AudioChunk:
+        # The microphone's time line runs on by its samples from an anchor on the clock (a converter hands
+        # out uneven pieces: timing each by the clock would jitter the echo path); it is anchored again
+        # only after a gap (a microphone reopened).
+        chunk_start = captured_end - self.input_latency - chunk.seconds
+        if abs(chunk_start - (self._anchor + self._in_seconds)) > _MAX_DRIFT:
+            self._anchor, self._in_seconds, self._done = chunk_start, 0.0, 0
+            self._mic_pending = np.zeros(0, dtype=np.float32)
+        self._in_seconds += chunk.seconds
         mic = self._to_16k(chunk)
-        end = captured_end - self.input_latency
-        start = end - len(mic) / SAMPLE_RATE
-        if len(self._mic_pending) == 0:
-            self._pending_start = start
         pending = np.concatenate([self._mic_pending, mic])
         whole = len(pending) // FRAME * FRAME
         self._mic_pending = pending[whole:]
-        block, block_start = pending[:whole], self._pending_start
-        self._pending_start = block_start + whole / SAMPLE_RATE
+        block, block_start = pending[:whole], self._anchor + self._done / SAMPLE_RATE
+        self._done += whole
         timestamp = chunk.timestamp - (len(pending) - len(mic)) / SAMPLE_RATE
         if whole == 0:
             return AudioChunk(b"", timestamp)
