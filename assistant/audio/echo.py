@@ -45,14 +45,15 @@ FALLBACK_MISSES = 3
 """Windows in a row with the echo neither cancelled nor found before falling back to half-duplex."""
 _SETTLE_SECONDS = 1.5
 """Playback the filter is given to converge before it is judged (after a start or a re-alignment)."""
-CONVERGED_DB = 12.0
-"""Attenuation of the echo (over the last `_CONVERGE_SECONDS` of audible playback) from which the canceller
-counts as having learnt the room: until then the loop listens only when it is quiet."""
+CONVERGED_DB = 18.0
+"""Attenuation of the echo, the room's noise taken off both sides (over the last `_CONVERGE_SECONDS` of
+audible playback), from which the canceller counts as having learnt the room: until then the loop listens
+only when it is quiet. (12 dB let a residue of its voice through as "thigh" on the barge-in night.)"""
 _CONVERGE_SECONDS = 0.5
 _FLOOR_RISE = 10 ** (0.05 / 10)
 _AUDIBLE = 10.0
-"""Playback counts as heard by the microphone when it lifts the mean power 10 dB over its noise floor (a
-tracked minimum, a few dB under the noise's mean)."""
+"""Playback counts as heard by the microphone (in the alignment check) when it lifts the mean power 10 dB
+over its noise floor (a tracked minimum, a few dB under the noise's mean)."""
 _MAX_DRIFT = 0.05
 """Seconds the microphone's sample count may drift from the clock before it is re-anchored."""
 _ACTIVE_LEVEL = 1e-4
@@ -187,6 +188,8 @@ class AlignmentWatch:
         self._window = int(CHECK_SECONDS * SAMPLE_RATE)
         self._seen = 0
         self._held = 0
+        self.noise: float | None = None
+        """Mean power of the microphone's noise while nothing plays (None: not heard yet)."""
         self.floor = 1.0
         """Mean power of the microphone while nothing plays (its noise)."""
         self.converged = False
@@ -199,6 +202,8 @@ class AlignmentWatch:
             self.floor = power
         else:
             self.floor = min(power, self.floor * _FLOOR_RISE)
+        if power < 4 * self.floor:  # the room's noise (not a person talking): its mean power
+            self.noise = power if self.noise is None else self.noise + 0.05 * (power - self.noise)
 
     def restart(self) -> None:
         self.converged = False
@@ -242,12 +247,14 @@ class AlignmentWatch:
         total = sum(c for c, _, _ in self._recent)
         if total < span:
             return
-        mic_sum = sum(m for _, m, _ in self._recent)
-        out_sum = sum(o for _, _, o in self._recent)
-        if mic_sum / total < _AUDIBLE * self.floor:
+        # The echo in and what is left of it, each less the room's noise (which no canceller removes).
+        noise = self.noise if self.noise is not None else 0.0
+        echo = sum(m for _, m, _ in self._recent) / total - noise
+        left = sum(o for _, _, o in self._recent) / total - noise
+        if echo < noise:
             self.converged = True
             _LOGGER.info("the microphone hardly hears the loudspeaker: listening while it speaks")
-        elif 10 * np.log10(mic_sum / max(out_sum, 1e-12)) >= CONVERGED_DB:
+        elif 10 * np.log10(echo / max(left, echo * 1e-4)) >= CONVERGED_DB:
             self.converged = True
             _LOGGER.info("echo canceller has learnt the room: listening while it speaks")
 
