@@ -62,8 +62,11 @@ class RoomNight:
         self.room = RoomEchoSource(iter(()), self.parts.playback, self.clock, RoomEcho())  # type: ignore[arg-type]
         self.bedside = self.parts.bedside
         self.bedside.start()
-        self.rng = np.random.default_rng(seed)
-        self.noise_level = noise_level
+        rng = np.random.default_rng(seed)
+        self.fan = coloured_noise("brown", 60 * SAMPLE_RATE, rng) * np.float32(noise_level)
+        """A minute of the fan's noise, looped (made in one piece: brown noise made chunk by chunk
+        would click at every joint)."""
+        self._fan_at = 0
         self.cpu = 0.0
         self.fed = 0.0
         self.echo_power = 0.0
@@ -71,7 +74,9 @@ class RoomNight:
 
     def feed(self, samples: np.ndarray) -> None:
         for offset in range(0, len(samples) // CHUNK * CHUNK, CHUNK):
-            bed = coloured_noise("brown", CHUNK, self.rng) * np.float32(self.noise_level)
+            indices = (self._fan_at + np.arange(CHUNK)) % len(self.fan)
+            self._fan_at = int(indices[-1]) + 1
+            bed = self.fan[indices]
             person = samples[offset : offset + CHUNK]
             self.clock.sleep(CHUNK / SAMPLE_RATE)
             began = time.process_time()
