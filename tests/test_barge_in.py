@@ -15,10 +15,11 @@ from assistant.clock import VirtualClock
 from assistant.hearing.endpointer import Endpointer
 from assistant.loop.barge_in import SPEAKING_MARGIN_DB, SPEAKING_SILENCE, BargeIn
 from assistant.loop.events import Recorder
+from assistant.messages import SAMPLE_RATE
 from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
-from assistant.voice.reference_tap import ReferenceSpeaker
+from assistant.voice.reference_tap import ReferencePlayer, ReferenceSpeaker
 from assistant.voice.speaker import NullSpeaker
 
 AUDIO = Path(__file__).parent / "audio"
@@ -117,3 +118,43 @@ def test_room_echo_needs_a_mic_file_and_sane_values(
     assert main(["run", "--mic-file", wav, "--fast", "--room-echo", "--echo-delay-ms", "-3"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "must not be negative" in err[0]
+
+
+class RecordingPlayer:
+    """A player that keeps what it was given (the device)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def play(self, samples: np.ndarray, rate: int) -> None:
+        self.calls.append("play")
+
+    def queue(self, samples: np.ndarray, rate: int) -> None:
+        self.calls.append("queue")
+
+    def stop(self) -> None:
+        self.calls.append("stop")
+
+    def is_playing(self) -> bool:
+        return False
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_reference_player_keeps_queued_pieces_behind_each_other() -> None:
+    clock, playback, device = VirtualClock(), PlaybackReference(), RecordingPlayer()
+    player = ReferencePlayer(device, playback, clock)
+    piece = np.full(8000, 8000, dtype=np.int16)  # 0.5 s at 16 kHz
+    player.play(piece, SAMPLE_RATE)
+    clock.advance(0.1)
+    player.queue(piece, SAMPLE_RATE)  # queued while the first plays: starts when it ends
+    assert playback.last_end() == pytest.approx(1.0, abs=1e-3)
+    clock.advance(0.5)  # 0.1 s into the second piece
+    player.stop()
+    assert device.calls == ["play", "queue", "stop"]
+    assert playback.last_end() == pytest.approx(0.6, abs=1e-3)
+    assert np.abs(playback.render(0.0, SAMPLE_RATE)).max() > 0 and not playback.playing(0.61, 2.0)

@@ -10,6 +10,7 @@ forgotten after `keep_seconds`.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,39 +41,49 @@ class PlaybackReference:
         """Seconds from `play` to the sound leaving the loudspeaker (the output device's latency)."""
         self.keep_seconds = keep_seconds
         self._clips: list[_Clip] = []
+        self._lock = threading.Lock()  # a speaker's feeder thread queues pieces while the loop renders
 
     def play(self, at: float, samples: np.ndarray, rate: int) -> None:
-        """A clip started at clock time `at` (int16 or float samples at `rate`)."""
+        """A clip started at clock time `at` (int16 or float samples at `rate`), cutting the one playing."""
+        self.stop(at)
+        self._add(at + self.latency, samples, rate)
+
+    def queue(self, at: float, samples: np.ndarray, rate: int) -> None:
+        """A clip queued at clock time `at` behind what is playing (it starts when that ends)."""
+        self._add(max(at + self.latency, self.last_end()), samples, rate)
+
+    def _add(self, start: float, samples: np.ndarray, rate: int) -> None:
         audio = samples.astype(np.float32)
         if samples.dtype == np.int16:
             audio /= 32768.0
         if rate != SAMPLE_RATE:
             audio = resample(audio, rate, SAMPLE_RATE)
-        start = at + self.latency
-        self.stop(at)
-        self._clips.append(_Clip(start, audio))
-        self._clips = [clip for clip in self._clips if clip.end > start - self.keep_seconds]
+        with self._lock:
+            kept = [clip for clip in self._clips if clip.end > start - self.keep_seconds]
+            self._clips = [*kept, _Clip(start, audio)]
 
     def stop(self, at: float) -> None:
         """Playback was cut at clock time `at`."""
         at += self.latency
-        if self._clips and self._clips[-1].end > at:
-            clip = self._clips[-1]
-            clip.samples = clip.samples[: max(0, round((at - clip.start) * SAMPLE_RATE))]
+        with self._lock:
+            for clip in self._clips:
+                if clip.end > at:
+                    clip.samples = clip.samples[: max(0, round((at - clip.start) * SAMPLE_RATE))]
 
     def playing(self, start: float, end: float) -> bool:
         """Anything left the loudspeaker between clock times `start` and `end`."""
-        return any(clip.start < end and clip.end > start for clip in reversed(self._clips))
+        return any(clip.start < end and clip.end > start for clip in reversed(list(self._clips)))
 
     def last_end(self) -> float:
         """When the last sound ended (or will end); -inf when nothing was played."""
-        return self._clips[-1].end if self._clips else float("-inf")
+        clips = self._clips
+        return max((clip.end for clip in clips), default=float("-inf"))
 
     def render(self, start: float, count: int) -> np.ndarray:
         """`count` samples of the loudspeaker's signal from clock time `start`."""
         out = np.zeros(count, dtype=np.float32)
         first = round(start * SAMPLE_RATE)
-        for clip in reversed(self._clips):
+        for clip in reversed(list(self._clips)):
             clip_first = round(clip.start * SAMPLE_RATE)
             if clip_first + len(clip.samples) <= first:
                 break

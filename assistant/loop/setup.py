@@ -26,8 +26,8 @@ from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import Settings
-from assistant.voice.reference_tap import ReferenceSpeaker
-from assistant.voice.speaker import NullSpeaker, Speaker, open_speaker
+from assistant.voice.reference_tap import ReferencePlayer, ReferenceSpeaker
+from assistant.voice.speaker import NullSpeaker, Speaker, SynthSpeaker, open_speaker
 from assistant.voice.speaker_guard import GuardedSpeaker
 from assistant.voice.speech import Synthesizer
 
@@ -153,9 +153,12 @@ def _speaker(
         events.report("error", message=message)
 
     def tapped(speaker: Speaker) -> Speaker:
-        latency = getattr(getattr(speaker, "player", None), "latency", None)
-        if callable(latency) and (seconds := latency()) is not None:
-            playback.latency = seconds
+        if isinstance(speaker, SynthSpeaker):  # plays pieces itself: the reference listens at its player
+            latency = getattr(speaker.player, "latency", None)
+            if callable(latency) and (seconds := latency()) is not None:
+                playback.latency = seconds
+            speaker.player = ReferencePlayer(speaker.player, playback, clock)
+            return speaker
         voice = _voice(settings) if voiced and isinstance(speaker, NullSpeaker) else None
         return ReferenceSpeaker(speaker, playback, clock, voice, settings.voice.volume)
 

@@ -1,9 +1,11 @@
 """A speaker that also tells the `PlaybackReference` what it plays: the echo canceller's reference and the
 simulated room's source.
 
-It wraps the real speaker. The samples come from the wrapped speaker's own cache of synthesised phrases
-when it has one (nothing is synthesised twice); a speaker that makes no sound (`NullSpeaker`) gets them
-from `synthesize` when one is given (the simulated room still needs a voice to echo), or adds nothing.
+`ReferenceSpeaker` wraps a speaker that renders whole phrases (a WAV file, or nothing). The samples come
+from the wrapped speaker's own cache of synthesised phrases when it has one (nothing is synthesised
+twice); a speaker that makes no sound (`NullSpeaker`) gets them from `synthesize` when one is given (the
+simulated room still needs a voice to echo), or adds nothing. `ReferencePlayer` wraps the player of a
+speaker that plays a reply a piece at a time, so the reference holds exactly what went to the device.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import numpy as np
+
 from assistant.audio.playback import PlaybackReference
 from assistant.clock import Clock
 from assistant.voice.earcons import earcon
 from assistant.voice.speaker import Speaker
-from assistant.voice.speech import Speech, Synthesizer
+from assistant.voice.speech import Player, Speech, Synthesizer
 from assistant.voice.speech_cache import SpeechCache
 
 _LOGGER = logging.getLogger(__name__)
@@ -83,3 +87,39 @@ class ReferenceSpeaker:
             return
         speech = self._speech(text)
         self.playback.play(self.clock.now(), speech.samples, speech.rate)
+
+
+class ReferencePlayer:
+    """A `Player` that also tells `playback` what it plays: for a speaker that plays a reply a piece at a
+    time (`SynthSpeaker`), the reference then holds exactly what reached the device, queued pieces too."""
+
+    def __init__(self, player: Player, playback: PlaybackReference, clock: Clock) -> None:
+        self.player = player
+        self.playback = playback
+        self.clock = clock
+
+    def play(self, samples: np.ndarray, rate: int) -> None:
+        self.player.play(samples, rate)
+        self.playback.play(self.clock.now(), samples, rate)
+
+    def queue(self, samples: np.ndarray, rate: int) -> None:
+        self.player.queue(samples, rate)
+        self.playback.queue(self.clock.now(), samples, rate)
+
+    def stop(self) -> None:
+        self.player.stop()
+        self.playback.stop(self.clock.now())
+
+    def is_playing(self) -> bool:
+        return self.player.is_playing()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self.player.wait(timeout)
+
+    def close(self) -> None:
+        self.player.close()
+
+    def latency(self) -> float | None:
+        """The wrapped device's output latency, when it reports one."""
+        latency = getattr(self.player, "latency", None)
+        return latency() if callable(latency) else None
