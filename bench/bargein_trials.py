@@ -81,7 +81,7 @@ class RoomNight:
             self.clock.sleep(CHUNK / SAMPLE_RATE)
             began = time.process_time()
             dry = bed + person
-            chunk = self.room.add_echo(AudioChunk(float_to_pcm16(dry)))
+            chunk = self.room.add_echo(AudioChunk(float_to_pcm16(dry), self.fed))
             cleaned = self.bedside.barge_in.clean(chunk, self.clock.now())
             wet = pcm16_to_float(chunk.audio)
             if cleaned.audio and not np.any(person):  # the echo, and what the canceller left of it

@@ -80,9 +80,9 @@ def erle(filter_length: int, suppress: bool, voice: np.ndarray) -> tuple[float, 
     canceller = EchoCanceller(playback, engine=engine)
     echo_power = residue_power = 0.0
     seconds = 0.5 + len(voice) / SAMPLE_RATE + 0.3
-    for _ in range(int(seconds * SAMPLE_RATE) // CHUNK):
+    for index in range(int(seconds * SAMPLE_RATE) // CHUNK):
         clock.sleep(CHUNK / SAMPLE_RATE)
-        echoed = room.add_echo(AudioChunk(bytes(2 * CHUNK)))
+        echoed = room.add_echo(AudioChunk(bytes(2 * CHUNK), index * CHUNK / SAMPLE_RATE))
         out = canceller.process(echoed, clock.now())
         if clock.now() > 3.5:
             echo_power += float(np.sum(np.frombuffer(echoed.audio, "<i2").astype(np.float64) ** 2))

@@ -66,7 +66,7 @@ class Room:
         near = np.zeros(total, dtype=np.float32) if near is None else np.pad(near, (0, total))[:total]
         for at in range(0, total, CHUNK):
             self.clock.sleep(CHUNK / SAMPLE_RATE)
-            echoed = self.room.add_echo(AudioChunk(bytes(2 * CHUNK)))
+            echoed = self.room.add_echo(AudioChunk(bytes(2 * CHUNK), at / SAMPLE_RATE))
             echo = pcm16_to_float(echoed.audio) if echoed.audio else np.zeros(CHUNK, np.float32)
             mic = echo + near[at : at + CHUNK]
             captured = mic if converter is None else converter.process(mic)

@@ -83,7 +83,8 @@ class EchoCanceller:
         self._mic_pending = np.zeros(0, dtype=np.float32)
         self._anchor = float("-inf")
         """Clock time of the first microphone sample of the current stretch without gaps."""
-        self._in_seconds = 0.0
+        self._next_timestamp = float("-inf")
+        """The timestamp the next chunk has when none is missing."""
         self._done = 0
         """16 kHz samples processed since the anchor."""
         self._converter: Resampler | None = None
@@ -105,11 +106,13 @@ class EchoCanceller:
         # The microphone's time line runs on by its samples from an anchor on the clock (a converter hands
         # out uneven pieces: timing each by the clock would jitter the echo path); it is anchored again
         # only after a gap (a microphone reopened).
-        chunk_start = captured_end - self.input_latency - chunk.seconds
-        if abs(chunk_start - (self._anchor + self._in_seconds)) > _MAX_DRIFT:
-            self._anchor, self._in_seconds, self._done = chunk_start, 0.0, 0
+        # Continuity is judged on the chunks' own timestamps (capture time): a chunk handed over late,
+        # after a slow decode, was still captured when its timestamp says.
+        if abs(chunk.timestamp - self._next_timestamp) > _MAX_DRIFT:
+            self._anchor = captured_end - self.input_latency - chunk.seconds
+            self._done = 0
             self._mic_pending = np.zeros(0, dtype=np.float32)
-        self._in_seconds += chunk.seconds
+        self._next_timestamp = chunk.timestamp + chunk.seconds
         mic = self._to_16k(chunk)
         pending = np.concatenate([self._mic_pending, mic])
         whole = len(pending) // FRAME * FRAME

@@ -69,19 +69,25 @@ class RoomEchoSource:
         self.room = room or RoomEcho()
         self.response = self.room.impulse_response()
         self._history = np.zeros(len(self.response) - 1, dtype=np.float32)
+        self._origin: float | None = None
+        """Clock time of the source's timestamp 0 (set by the first chunk)."""
 
     def close(self) -> None:
         self.source.close()
 
     def __iter__(self) -> Iterator[AudioChunk]:
         self._history[:] = 0.0
+        self._origin = None
         for chunk in self.source:
             yield self.add_echo(chunk)
 
     def add_echo(self, chunk: AudioChunk) -> AudioChunk:
-        """The chunk, captured just now (its last sample at `clock.now()`), with the echo added."""
+        """The chunk with the echo added. It was captured when its timestamp says, from the first chunk
+        on (that one just now), even when it is handed over late."""
         mic = pcm16_to_float(chunk.audio)
-        start = self.clock.now() - len(mic) / SAMPLE_RATE
+        if self._origin is None:
+            self._origin = self.clock.now() - len(mic) / SAMPLE_RATE - chunk.timestamp
+        start = self._origin + chunk.timestamp
         played = self.playback.render(start, len(mic))
         signal = np.concatenate([self._history, played])
         self._history = signal[len(played) :]
