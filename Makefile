@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # What the assistant needs at run time: venv support, espeak-ng (the fallback voice, through libespeak-ng), PortAudio (sounddevice).
-APT_RUNTIME := python3-venv espeak-ng libportaudio2
+# libspeexdsp: the echo canceller (barge-in).
+APT_RUNTIME := python3-venv espeak-ng libportaudio2 libspeexdsp1
 # What the benchmarks need to make spoken test sets: more voices, sox for noise, real recordings.
 APT_BENCH := flite festival festvox-kallpc16k sox pocketsphinx-testdata
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -51,6 +51,7 @@ QUESTIONS = [
     Fixture("q_left_foot.wav", "my left foot is cramping", "relief", "body_part=foot,side=left"),
     Fixture("q_causes.wav", "what causes leg cramps", "causes", "body_part=leg"),
     Fixture("q_calf_stretch.wav", "walk me through the calf stretch", "stretch", "exercise=calf_stretch"),
+    Fixture("q_bedtime_routine.wav", "guide me through the bedtime routine", "stretch", "exercise=routine"),
     Fixture("q_prevent.wav", "how can i prevent cramps at night", "prevention"),
     Fixture("q_doctor.wav", "should i see a doctor", "doctor"),
     Fixture("q_heat_ice.wav", "does heat or ice help", "heat_cold"),

@@ -21,6 +21,7 @@ BENCHMARKS = (
     ("Speech out and hold timers", "bench.bench_speech"),
     ("Voices: Piper and espeak-ng", "bench.bench_voice"),
     ("Bedside loop", "bench.bench_loop"),
+    ("Barge-in", "bench.bench_bargein"),
     ("Vosk model install", "bench.model_download"),
     ("Wyoming server", "bench.bench_wyoming"),
 )

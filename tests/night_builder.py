@@ -92,8 +92,8 @@ class Performer:
     def say(self, name: str, text: str) -> None:
         """Speak a fixture, then the bed until the loop has reacted (the endpointer's trailing silence)."""
         self.oracle.pending = text
-        self._feed(clip(name))
         heard = len(self.events.of("heard"))
+        self._feed(clip(name))
         self.until(lambda: len(self.events.of("heard")) > heard, limit=5.0)
         self.bed(0.3)
 
@@ -176,4 +176,60 @@ def build_night_b(path: Path) -> None:
             sound = clip(name, gain)
         start = int(at * SAMPLE_RATE)
         out[start : start + len(sound)] += sound[: len(out) - start]
+    write_wav(path, float_to_pcm16(out))
+
+
+def spoken_end(name: str) -> float:
+    """Seconds from the start of a fixture to the end of its last word (-40 dBFS over 10 ms)."""
+    samples = clip(name)
+    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160)
+    loud = np.flatnonzero(np.sqrt(np.mean(frames**2, axis=1)) > 0.01)
+    return float(loud[-1] + 1) * 160 / SAMPLE_RATE if loud.size else 0.0
+
+
+def perform_barge_in_night(
+    settings: Settings, content: Content, path: Path, rehearsal_speech: Path
+) -> dict[str, float]:
+    """A night spoken over the assistant: a cramp, and over its answer "walk me through the calf
+    stretch"; "pause" while it confirms; "resume"; "stop" over an instruction. Returns when each word
+    spoken over the assistant ended (seconds into the file)."""
+    night = Performer(settings, content, rehearsal_speech)
+    speaker = night.bedside.speaker
+    ends: dict[str, float] = {}
+
+    def over_voice(name: str, text: str) -> None:
+        ends[text] = night.clock.now() + spoken_end(name)
+        night.say(name, text)
+
+    night.bed(3.0)
+    night.say("night_left_calf.wav", "i've got a cramp in my left calf")
+    night.bed(4.5)  # the answer is long: a new question interrupts it
+    night.say("q_calf_stretch.wav", "walk me through the calf stretch")
+    night.until(speaker.is_speaking)
+    night.bed(0.2)
+    over_voice("q_pause.wav", "pause")
+    night.gap(0.0)
+    night.bed(5.0)
+    night.say("q_resume.wav", "resume")
+
+    def long_instruction() -> bool:
+        says = [e for e in night.events.of("say") if e.get("source") == "routine"]
+        return bool(says) and says[-1]["seconds"] > 3.0 and speaker.is_speaking()
+
+    night.until(long_instruction)
+    night.bed(1.0)
+    over_voice("q_stop.wav", "stop")
+    night.gap(0.0)
+    night.bed(4.0)
+    night.write(path)
+    return ends
+
+
+def build_quiet_routine_night(path: Path, seconds: float = 380.0) -> None:
+    """Into `path`: "guide me through the bedtime routine" after 3 s, then only the fan for the whole
+    routine (nobody speaks over it)."""
+    out = background("brown", seconds, BED_LEVEL, seed=13)
+    request = clip("q_bedtime_routine.wav")
+    start = int(3.0 * SAMPLE_RATE)
+    out[start : start + len(request)] += request
     write_wav(path, float_to_pcm16(out))

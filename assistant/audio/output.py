@@ -69,6 +69,12 @@ class SoundDevicePlayer:
                 self._pos = 0
             self._done.clear()
 
+    def latency(self) -> float | None:
+        """Seconds from `play` to the sound leaving the device, as PortAudio reports it (None: closed)."""
+        if self._stream is None:
+            return None
+        return float(self._stream.latency)
+
     def stop(self) -> None:
         with self._lock:
             self._buffer = None

@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from assistant.audio.room import RoomEcho
 from assistant.audio.source import AudioSource, WavSource
 from assistant.clock import Clock, MonotonicClock, VirtualClock
-from assistant.errors import AudioError
+from assistant.errors import AudioError, SettingsError
 from assistant.loop.events import EventSink, JsonLines, PlainText
 from assistant.loop.setup import LoopParts, build_loop
 from assistant.settings import Settings
@@ -62,11 +63,57 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="sound",
         help="sound: play on the output device (default); null: no sound, only the printed events",
     )
+    _add_room_arguments(parser)
     parser.add_argument(
         "--seed", type=int, metavar="N", help="pick among phrasing variants reproducibly (tests, demos)"
     )
     add_settings_arguments(parser)
     parser.set_defaults(func=run_loop, fast=False)
+
+
+def _add_room_arguments(parser: argparse.ArgumentParser) -> None:
+    room = RoomEcho()
+    parser.add_argument(
+        "--room-echo",
+        action="store_true",
+        help="with --mic-file: add what the assistant says back into the microphone signal, as a "
+        "loudspeaker beside the microphone would (tests, demos)",
+    )
+    parser.add_argument(
+        "--echo-delay-ms",
+        type=float,
+        default=room.delay_ms,
+        metavar="MS",
+        help=f"--room-echo: loudspeaker-to-microphone delay (default {room.delay_ms:g} ms)",
+    )
+    parser.add_argument(
+        "--echo-gain",
+        type=float,
+        default=room.gain,
+        metavar="G",
+        help=f"--room-echo: level of the direct path relative to what is played (default {room.gain:g})",
+    )
+    parser.add_argument(
+        "--echo-tail-ms",
+        type=float,
+        default=room.tail_ms,
+        metavar="MS",
+        help=f"--room-echo: reverberation time, 60 dB decay (default {room.tail_ms:g} ms)",
+    )
+    parser.add_argument(
+        "--half-duplex",
+        action="store_true",
+        help="never listen while the assistant speaks (no echo canceller, no barge-in)",
+    )
+
+
+def _room(args: argparse.Namespace) -> RoomEcho | None:
+    if not args.room_echo:
+        return None
+    try:
+        return RoomEcho(delay_ms=args.echo_delay_ms, gain=args.echo_gain, tail_ms=args.echo_tail_ms)
+    except ValueError as err:
+        raise SettingsError(str(err)) from None
 
 
 def run_loop(args: argparse.Namespace) -> int:
@@ -79,6 +126,13 @@ def run_loop(args: argparse.Namespace) -> int:
     if args.fast and args.mic_file is None:
         print("cramp-assistant: --fast needs --mic-file (it paces a file, not a microphone)", file=sys.stderr)
         return 2
+    if args.room_echo and args.mic_file is None:
+        print(
+            "cramp-assistant: --room-echo needs --mic-file (it simulates the room for a file)",
+            file=sys.stderr,
+        )
+        return 2
+    room = _room(args)
     clock: Clock = VirtualClock() if args.fast else MonotonicClock()
     if args.mic_file is not None:
         wav = WavSource(args.mic_file, settings.mic.block_ms, realtime=True, clock=clock)
@@ -101,6 +155,8 @@ def run_loop(args: argparse.Namespace) -> int:
         open_source,
         finite=args.mic_file is not None,
         seed=args.seed,
+        room=room,
+        barge_in=not args.half_duplex,
     )
     return _run(parts)
 

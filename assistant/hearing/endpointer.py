@@ -75,6 +75,15 @@ class Endpointer:
         return self._scorer.frames_seen
 
     @property
+    def margin_db(self) -> float:
+        """Extra SNR a frame needs to count as speech (see `FrameScorer.margin_db`)."""
+        return self._scorer.margin_db
+
+    @margin_db.setter
+    def margin_db(self, value: float) -> None:
+        self._scorer.margin_db = value
+
+    @property
     def speaking(self) -> bool:
         """True while an utterance is going on."""
         return self._speaking

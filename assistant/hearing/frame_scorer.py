@@ -72,6 +72,9 @@ class FrameScorer:
         self._floor = np.zeros(BAND_COUNT)
         self._recent: deque[np.ndarray] = deque(maxlen=_STEADY_FRAMES)
         self.frames_seen = 0
+        self.margin_db = 0.0
+        """Extra SNR a frame needs to count as speech (raised while the assistant's own voice, cancelled,
+        may leave a residue: see `loop.barge_in`)."""
 
     def score(self, level: np.ndarray, in_utterance: bool) -> FrameScore | None:
         """Judge the next frame from its band levels (None while the floors are still being learnt);
@@ -88,7 +91,7 @@ class FrameScorer:
             float(ranked[-1]) - _SINGLE_BAND_PENALTY_DB,
             float(spread) * _SPREAD_GAIN,
         )
-        threshold = HOLD_SNR_DB if in_utterance else START_SNR_DB
+        threshold = (HOLD_SNR_DB if in_utterance else START_SNR_DB) + self.margin_db
         audible = float(level.max()) > MIN_LEVEL_DB
         is_speech = best >= threshold and audible
         jumped = self._adapt_floor(level, is_speech)

@@ -7,9 +7,10 @@ recognised and handed to `Dialog.take_turn` with the routine's state, which deci
 speech to ignore) and answers; the loop then acts on the `Turn`: speaks the reply, starts it as a
 routine, or hands the control to the running routine (no wake phrase during a routine).
 
-Half-duplex: while the assistant speaks, and for `echo_tail` seconds after, audio is discarded, so it
-never answers its own voice; an utterance in progress when the assistant starts speaking is cut there
-and heard as far as it went. During a routine it listens in the gaps between cues. `own_voice` is the
+Barge-in (`barge_in`): each chunk first passes the echo canceller, and during a routine or an answer the
+loop keeps listening over its own voice. Otherwise half-duplex: while the assistant speaks, and for
+`echo_tail` seconds after, audio is discarded, so it never answers its own voice; an utterance in
+progress when the assistant starts speaking is cut there and heard as far as it went. `own_voice` is the
 one source of "the assistant has finished speaking": for the mute, and for opening the follow-up window
 or starting the routine an answer announced. Nothing here blocks except recognition and synthesis; time
 comes from the Clock.
@@ -28,6 +29,7 @@ from assistant.dialog.dialog import Dialog
 from assistant.dialog.turn import Turn
 from assistant.hearing.endpointer import Endpointer
 from assistant.hearing.recognizer import RecognitionStream, Transcriber
+from assistant.loop.barge_in import BargeIn
 from assistant.loop.events import Event
 from assistant.loop.listening import Listening
 from assistant.loop.own_voice import OwnVoice
@@ -68,6 +70,7 @@ class Bedside:
         attention: Attention | None = None,
         cramp_log: CrampLog | None = None,
         options: LoopOptions | None = None,
+        barge_in: BargeIn | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.dialog = dialog
@@ -83,6 +86,8 @@ class Bedside:
         self.own_voice = OwnVoice(speaker, self.clock)
         self.cramp_log = cramp_log
         self.options = options or LoopOptions()
+        self.barge_in = barge_in or BargeIn(None)
+        self._trailing = self.endpointer.settings.trailing_silence
         self._muted = False
         self.utterances = 0
 
@@ -104,12 +109,17 @@ class Bedside:
             self.routines.announcement_ended(ended + GAP_BEFORE_ROUTINE)
 
     def listening_now(self) -> bool:
-        """Whether audio is listened to now (half-duplex: not while the assistant speaks, nor just after)."""
-        return not self.options.half_duplex or self.own_voice.quiet_for(self.options.echo_tail)
+        """Whether audio is listened to now (half-duplex: not while the assistant speaks, nor just after;
+        barge-in: over its own voice too, during a routine or an answer)."""
+        if not self.options.half_duplex or self.own_voice.quiet_for(self.options.echo_tail):
+            return True
+        return self.barge_in.listens_over_voice(self.routines.active)
 
     def feed(self, chunk: AudioChunk) -> None:
         """One chunk from the microphone."""
         self.tick()
+        chunk = self.barge_in.clean(chunk, self.clock.now())
+        self.barge_in.pace(self.endpointer, self._trailing, self.own_voice.speaking)
         if not self.listening_now():
             if not self._muted:
                 self._muted = True
@@ -170,10 +180,17 @@ class Bedside:
         action, reply = turn.verdict.action, turn.reply
         if action == "wake":
             self.attention.open_window(self.clock.now())
+            self.barge_in.answering = False
             if self.options.listening_earcon:
                 self.speaker.play_earcon("listening")
             return
         if reply is None:  # ignored
+            return
+        speaking = self.speaker.is_speaking()
+        if action == "not_heard" and speaking:  # over its own voice, a miss is most likely its echo
+            return
+        if self.barge_in.silences_answer(turn.match.intent, speaking, self.routines.active):
+            self.speaker.stop()
             return
         if action == "control":
             if reply.control:
@@ -184,11 +201,12 @@ class Bedside:
             self.routines.end("stopped")
         if action == "answer":
             self._log_cramp(turn.match)
-        self._answer(reply, detected)
+        self._answer(reply, detected, interruptible=action != "not_heard")
 
-    def _answer(self, reply: Reply, detected: float) -> None:
+    def _answer(self, reply: Reply, detected: float, interruptible: bool = True) -> None:
         if not reply.text:
             return
+        self.barge_in.answering = interruptible
         self.speaker.play(reply.text)
         self.own_voice.started()
         latency = round((time.perf_counter() - detected) * 1000, 1)

@@ -8,6 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.audio.echo import EchoCanceller
+from assistant.audio.playback import PlaybackReference
+from assistant.audio.room import RoomEcho, RoomEchoSource
 from assistant.audio.source import AudioSource
 from assistant.clock import Clock
 from assistant.content.loader import Content, load_content
@@ -15,6 +18,7 @@ from assistant.cramp_log import CrampLog
 from assistant.dialog.dialog import Dialog
 from assistant.errors import AudioError
 from assistant.hearing.recognizer import Transcriber, create_recognizer
+from assistant.loop.barge_in import BargeIn
 from assistant.loop.bedside import Bedside, LoopOptions
 from assistant.loop.events import EventLog, EventSink
 from assistant.loop.listen_loop import ListenLoop
@@ -22,8 +26,10 @@ from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import Settings
-from assistant.voice.speaker import NullSpeaker, Speaker, open_speaker
+from assistant.voice.reference_tap import ReferencePlayer, ReferenceSpeaker
+from assistant.voice.speaker import NullSpeaker, Speaker, SynthSpeaker, open_speaker
 from assistant.voice.speaker_guard import GuardedSpeaker
+from assistant.voice.speech import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,9 +42,12 @@ class LoopParts:
     bedside: Bedside
     speaker: Speaker
     cramp_log: CrampLog | None = None
+    playback: PlaybackReference | None = None
+    """What the loudspeaker played (the echo canceller's reference)."""
 
     def close(self) -> None:
         self.speaker.close()
+        self.bedside.barge_in.close()
         if self.cramp_log is not None:
             self.cramp_log.close()
 
@@ -63,9 +72,13 @@ def build_loop(
     content: Content | None = None,
     seed: int | None = None,
     speaker: Speaker | None = None,
+    room: RoomEcho | None = None,
+    barge_in: bool = True,
 ) -> LoopParts:
     """Everything `run` needs, wired together; `recognizer`, `content` and `speaker` may be given (tests,
-    bench); `seed` makes the choice among phrasing variants reproducible."""
+    bench); `seed` makes the choice among phrasing variants reproducible. `room` adds the assistant's
+    voice back into the source as a loudspeaker beside the microphone would; `barge_in` listens over
+    the assistant's voice (with the echo canceller)."""
     content = content or load_content()
     dialog = Dialog(content, settings.dialog, rng=random.Random(seed))
     if recognizer is None:
@@ -73,8 +86,13 @@ def build_loop(
             settings.recognizer, recognizer_sentences(content, settings.dialog.wake_phrase)
         )
     origin = clock.now()  # after the slow part, so event times and a rendered file line up with the input
+    playback = PlaybackReference()
     if speaker is None:
-        speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind)
+        speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind, playback, room is not None)
+    else:
+        speaker = ReferenceSpeaker(speaker, playback, clock)
+    if room is not None:
+        open_source = _in_room(open_source, playback, clock, room)
     routines = RoutineHost(
         ExerciseBook.from_file(),
         SessionPhrases.from_file(),
@@ -94,21 +112,58 @@ def build_loop(
         endpoint=settings.endpoint,
         cramp_log=cramp_log,
         options=LoopOptions(listening_earcon=settings.voice.earcons),
+        barge_in=BargeIn(_canceller(playback) if barge_in else None),
     )
     loop = ListenLoop(bedside, open_source, finite=finite)
-    return LoopParts(loop, bedside, speaker, cramp_log)
+    return LoopParts(loop, bedside, speaker, cramp_log, playback)
+
+
+def _canceller(playback: PlaybackReference) -> EchoCanceller | None:
+    try:
+        return EchoCanceller(playback)
+    except AudioError as err:
+        _LOGGER.warning("%s: listening only when it is quiet (half-duplex)", err)
+        return None
+
+
+def _in_room(
+    open_source: Callable[[], AudioSource], playback: PlaybackReference, clock: Clock, room: RoomEcho
+) -> Callable[[], AudioSource]:
+    def open_in_room() -> AudioSource:
+        return RoomEchoSource(open_source(), playback, clock, room)
+
+    return open_in_room
 
 
 def _speaker(
-    settings: Settings, clock: Clock, emit: EventSink, origin: float, speak_to: Path | None, kind: str
+    settings: Settings,
+    clock: Clock,
+    emit: EventSink,
+    origin: float,
+    speak_to: Path | None,
+    kind: str,
+    playback: PlaybackReference,
+    voiced: bool,
 ) -> Speaker:
+    """The guarded speaker, telling `playback` what it plays; `voiced`: a silent speaker still gets a
+    voice for the reference (the simulated room echoes it)."""
     events = EventLog(emit, clock, origin)
 
     def on_error(message: str) -> None:
         events.report("error", message=message)
 
+    def tapped(speaker: Speaker) -> Speaker:
+        if isinstance(speaker, SynthSpeaker):  # plays pieces itself: the reference listens at its player
+            latency = getattr(speaker.player, "latency", None)
+            if callable(latency) and (seconds := latency()) is not None:
+                playback.latency = seconds
+            speaker.player = ReferencePlayer(speaker.player, playback, clock)
+            return speaker
+        voice = _voice(settings) if voiced and isinstance(speaker, NullSpeaker) else None
+        return ReferenceSpeaker(speaker, playback, clock, voice, settings.voice.volume)
+
     def reopen() -> Speaker:
-        return open_speaker(settings.voice, speak_to, kind, clock)
+        return tapped(open_speaker(settings.voice, speak_to, kind, clock))
 
     try:
         inner = reopen()
@@ -116,5 +171,14 @@ def _speaker(
         if speak_to is not None or kind != "sound":
             raise
         print(f"cramp-assistant: {err}; answers are only printed", flush=True)
-        inner = NullSpeaker(settings.voice.rate)
+        inner = tapped(NullSpeaker(settings.voice.rate))
     return GuardedSpeaker(inner, clock, on_error, reopen if speak_to is None else None, settings.voice.rate)
+
+
+def _voice(settings: Settings) -> Synthesizer:
+    from datetime import datetime
+
+    from assistant.voice.tts_espeak import EspeakSynthesizer
+    from assistant.voice.voice_profile import profile_for
+
+    return EspeakSynthesizer(profile_for(settings.voice, datetime.now()))

@@ -45,6 +45,8 @@ class RoutineHost:
         self._start_at: float | None = None
         self._wakeup: float | None = None
         self._announcing = False
+        self._held = False
+        """Paused before its first cue (a "pause" said over the announcement)."""
 
     @property
     def active(self) -> bool:
@@ -70,7 +72,7 @@ class RoutineHost:
         session = Session(routine, self.phrases, self.speaker.duration, timing)
         self.runner = SessionRunner(session, self.speaker, self.clock, self.earcons, on_cue=self._on_cue)
         self.name, self._start_at, self._wakeup = name, at, None
-        self._announcing = at is None
+        self._announcing, self._held = at is None, False
         self.events.report("routine", name=name, state="started")
 
     def announcement_ended(self, start_at: float) -> None:
@@ -97,20 +99,34 @@ class RoutineHost:
         """Apply a voice control (pause, resume, stop, next, repeat, time_left, extend, other_side)."""
         if self.runner is None:
             return
-        if self._start_at is not None or self._announcing:
-            if name == "stop":
-                self.speaker.stop()
-                self.end("stopped")
+        if self._start_at is not None or self._announcing or self._held:
+            self._before_start(name)
             return
         self._wakeup = self.runner.control(name)
         self._check_finished("stopped" if name == "stop" else "finished")
+
+    def _before_start(self, name: str) -> None:
+        """A control while the announcement plays (or paused before the start): stop ends it, pause cuts
+        the announcement and waits, resume starts it now; the others wait for the routine."""
+        if name == "stop":
+            self.speaker.stop()
+            self.end("stopped")
+        elif name == "pause" and not self._held:
+            self.speaker.stop()
+            self._start_at, self._announcing, self._held = None, False, True
+            text = self.phrases.paused
+            self.speaker.play(text)
+            self.events.say(text, self.speaker.duration(text), source="routine")
+        elif name == "resume" and self._held:
+            self._start_at, self._held = self.clock.now(), False
+            self.tick()
 
     def end(self, state: str) -> None:
         """Forget the routine (state: finished or stopped), without saying anything."""
         if self.name is not None:
             self.events.report("routine", name=self.name, state=state)
         self.name, self.runner, self._start_at, self._wakeup = None, None, None, None
-        self._announcing = False
+        self._announcing = self._held = False
 
     def _check_finished(self, state: str = "finished") -> None:
         runner = self.runner
