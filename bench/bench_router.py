@@ -14,8 +14,9 @@ from assistant.understanding.router import Router
 from bench.router_eval import DATA, RouterReport, evaluate_file
 
 SETS = (
-    ("heldout3_text", "held-out set 3 (written by a helper who saw no templates; never tuned on)"),
-    ("heldout2_text", "held-out set 2 (never tuned on)"),
+    ("heldout4_text", "held-out set 4 (written by a helper who saw no templates; measured once, after tuning)"),
+    ("heldout3_text", "held-out set 3 (written by a helper who saw no templates; totals seen while tuning)"),
+    ("heldout2_text", "held-out set 2 (never read; totals seen while tuning)"),
     ("heldout_text", "held-out set 1 (seen after its first run, since used for tuning)"),
     ("dev_text", "dev set (tuned on)"),
 )
