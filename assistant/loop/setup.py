@@ -22,6 +22,7 @@ from assistant.loop.barge_in import BargeIn
 from assistant.loop.bedside import Bedside, LoopOptions
 from assistant.loop.events import EventLog, EventSink
 from assistant.loop.listen_loop import ListenLoop
+from assistant.loop.warm_up import night_phrases, warm_up
 from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
@@ -88,7 +89,12 @@ def build_loop(
     origin = clock.now()  # after the slow part, so event times and a rendered file line up with the input
     playback = PlaybackReference()
     if speaker is None:
-        speaker = _speaker(settings, clock, emit, origin, speak_to, speaker_kind, playback, room is not None)
+        guarded = _speaker(settings, clock, emit, origin, speak_to, speaker_kind, playback, room is not None)
+        if speak_to is None and speaker_kind == "sound":  # a live night: warm a slow voice's store
+            hold = settings.routine.hold_seconds
+            book, phrases = ExerciseBook.from_file(), SessionPhrases.from_file()
+            warm_up(guarded.speaker, night_phrases(content, settings.dialog, book, phrases, hold))
+        speaker = guarded
     else:
         speaker = ReferenceSpeaker(speaker, playback, clock)
     if room is not None:
@@ -144,7 +150,7 @@ def _speaker(
     kind: str,
     playback: PlaybackReference,
     voiced: bool,
-) -> Speaker:
+) -> GuardedSpeaker:
     """The guarded speaker, telling `playback` what it plays; `voiced`: a silent speaker still gets a
     voice for the reference (the simulated room echoes it)."""
     events = EventLog(emit, clock, origin)
