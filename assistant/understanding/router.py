@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.content.loader import OUT_OF_SCOPE, Content, MaskedSentence, matching_subset
 from assistant.messages import IntentMatch
+from assistant.understanding.slots import reported_slots
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -126,16 +127,14 @@ class Router:
         """The router's full result for `text`: its guess, how sure, and whether and why it accepts it."""
         normalised = self.content.normaliser(text)
         masked, found = self.content.masker.mask(normalised)
-        slots: dict[str, str] = {}
-        for item in found:
-            if item.list in self.content.slot_names:
-                slots.setdefault(item.list, item.value)
+        slots = reported_slots(found, self.content.slot_names)
+        no_exercise = reported_slots(found, self.content.slot_names, withheld=("exercise",))
         if not masked:
             return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no words to match", normalised)
         flag = self._red_flag(normalised, in_domain=bool({item.list for item in found} & self._domain_lists))
         if flag:
             return RouterResult(
-                "urgent", slots, 1.0, 1.0, True, "red-flag phrase", normalised, flag[1], flag[0]
+                "urgent", no_exercise, 1.0, 1.0, True, "red-flag phrase", normalised, flag[1], flag[0]
             )
         best = self._best(masked, normalised)
         lists = {item.list for item in found}
@@ -151,7 +150,7 @@ class Router:
         if best.intent in self.content.slotless:
             slots = {}
         elif best.intent not in self.content.exercise_intents:
-            slots.pop("exercise", None)
+            slots = no_exercise
         return replace(best, slots=slots)
 
     def _red_flag(self, normalised: str, in_domain: bool) -> tuple[str, str] | None:
