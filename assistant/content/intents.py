@@ -40,8 +40,8 @@ def load_intents(
         for name in names:
             if name not in lists:
                 raise ContentError(str(path), key, f"no list named {name!r}")
-    masker = SlotMasker(lists, free)
-    full_masker = SlotMasker(lists)
+    masker = SlotMasker(lists, free, slot_names)
+    full_masker = SlotMasker(lists, (), slot_names)
     free_words = {slot_placeholder(name) for name in free}
     placeholders = {slot_placeholder(name): name for name in lists}
     rules = {}

@@ -20,8 +20,8 @@ class Found:
     value: str
     form: str
     inner: tuple[Found, ...] = ()
-    """Words of another list that end this form, as its object: "stretch my quads" (an exercise) holds
-    "quads" (a body part); in a name such as "calf stretch" the body part only qualifies it."""
+    """A slot word that ends this form as its object: "stretch my quads" (an exercise) holds "quads" (a body
+    part); in a name such as "calf stretch" the body part only qualifies it, and is not kept."""
 
 
 class _Pass:
@@ -36,32 +36,39 @@ class _Pass:
         alternatives = "|".join(re.escape(f) for f in sorted(self.forms, key=len, reverse=True) if f)
         self.pattern = re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])") if alternatives else None
 
-    def find(self, text: str) -> tuple[Found, ...]:
-        if self.pattern is None:
-            return ()
-        return tuple(Found(*self.forms[m.group(0)], m.group(0)) for m in self.pattern.finditer(text))
+    def last(self, text: str) -> Found | None:
+        """The list word that ends `text` after at least one other word, if any."""
+        matches = list(self.pattern.finditer(text)) if self.pattern is not None else []
+        if not matches or matches[-1].end() != len(text) or matches[-1].start() == 0:
+            return None
+        return Found(*self.forms[matches[-1].group(0)], matches[-1].group(0))
 
 
 class SlotMasker:
     """Finds list words in normalised text and replaces them with placeholders.
 
     Lists named in `free` (a side: "my left calf") may stand anywhere, so they are found first and dropped
-    from the text altogether; the other lists are then replaced by their placeholders. A form that ends in
-    words of another list keeps them as `Found.inner`, so that an intent which does not take the form's
-    list can still report them (see `reported_slots`).
+    from the text altogether; the other lists are then replaced by their placeholders. A form that ends in a
+    word of another of the `slots` lists ("stretch my quads", "rotating my ankles") is a verb and its object:
+    only the object is replaced ("stretch my slotbodypart"), so the templates written for the object still
+    match, and it is kept as `Found.inner` for intents that do not take the form's list (`reported_slots`).
     """
 
     def __init__(
-        self, lists: Mapping[str, Mapping[str, tuple[str, ...]]], free: tuple[str, ...] = ()
+        self,
+        lists: Mapping[str, Mapping[str, tuple[str, ...]]],
+        free: tuple[str, ...] = (),
+        slots: tuple[str, ...] = (),
     ) -> None:
         self._free = _Pass({k: v for k, v in lists.items() if k in free})
         fixed = {k: v for k, v in lists.items() if k not in free}
         self._fixed = _Pass(fixed)
-        others = {name: _Pass({k: v for k, v in fixed.items() if k != name}) for name in fixed}
-        self._inner = {
-            form: tuple(i for i in others[name].find(form) if form.endswith(f" {i.form}"))
-            for form, (name, _) in self._fixed.forms.items()
-        }
+        named = [k for k in slots if k in fixed]
+        objects = {name: _Pass({k: fixed[k] for k in named if k != name}) for name in named}
+        self._inner: dict[str, Found] = {}
+        for form, (name, _) in self._fixed.forms.items():
+            if name in objects and (inner := objects[name].last(form)) is not None:
+                self._inner[form] = inner
 
     def mask(self, text: str) -> tuple[str, list[Found]]:
         found: list[Found] = []
@@ -72,7 +79,10 @@ class SlotMasker:
             def replace(match: re.Match[str], step: _Pass = step, keep: bool = keep) -> str:
                 form = match.group(0)
                 name, value = step.forms[form]
-                found.append(Found(name, value, form, self._inner.get(form, ()) if keep else ()))
+                inner = self._inner.get(form) if keep else None
+                found.append(Found(name, value, form, (inner,) if inner else ()))
+                if inner is not None:
+                    return form[: -len(inner.form)] + slot_placeholder(inner.list)
                 return slot_placeholder(name) if keep else ""
 
             text = " ".join(step.pattern.sub(replace, text).split())
