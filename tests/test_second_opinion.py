@@ -124,7 +124,8 @@ def test_doubted_speech_is_heard_again_by_the_second_engine(pocketsphinx: object
 def test_an_unsure_second_opinion_leaves_the_first_engines_verdict(router: Router) -> None:
     first = _ps("what causes leg cramps", confidence=0.5, fluency=0.5)
     unsure = WhisperSignals(avg_logprob=-0.7, no_speech_prob=0.05, compression_ratio=0.9)
-    heard = Transcript(**{**first.__dict__, "second": _whisper("work on in leg cramp.", unsure)})
+    # Whisper, unsure, heard another question (relief): its doubt leaves the first engine's causes.
+    heard = Transcript(**{**first.__dict__, "second": _whisper("what works for leg cramp.", unsure)})
     transcript, routed, belief = _judge(heard, router)
     assert (transcript.engine, routed.match.intent, belief.believed) == ("pocketsphinx", "causes", True)
     assert "unsure" in belief.reason
