@@ -125,7 +125,7 @@ def test_an_unsure_second_opinion_leaves_the_first_engines_verdict(router: Route
     first = _ps("what causes leg cramps", confidence=0.5, fluency=0.5)
     unsure = WhisperSignals(avg_logprob=-0.7, no_speech_prob=0.05, compression_ratio=0.9)
     # Whisper, unsure, heard another question (relief): its doubt leaves the first engine's causes.
-    heard = Transcript(**{**first.__dict__, "second": _whisper("what works for leg cramp.", unsure)})
+    heard = Transcript(**{**first.__dict__, "second": _whisper("work for in leg cramp.", unsure)})
     transcript, routed, belief = _judge(heard, router)
     assert (transcript.engine, routed.match.intent, belief.believed) == ("pocketsphinx", "causes", True)
     assert "unsure" in belief.reason
