@@ -11,7 +11,7 @@ from pathlib import Path
 
 from assistant.errors import ModelError
 from assistant.settings import VoiceSettings, project_root
-from assistant.settings_file import TTS_ENGINES
+from assistant.settings_checks import TTS_ENGINES
 from assistant.voice.speech import Synthesizer
 from assistant.voice.voice_profile import VoiceProfile
 
