@@ -86,13 +86,13 @@ def build_loop(
         recognizer = create_recognizer(
             settings.recognizer, recognizer_sentences(content, settings.dialog.wake_phrase)
         )
+    book, phrases = ExerciseBook.from_file(), SessionPhrases.from_file()
     origin = clock.now()  # after the slow part, so event times and a rendered file line up with the input
     playback = PlaybackReference()
     if speaker is None:
         guarded = _speaker(settings, clock, emit, origin, speak_to, speaker_kind, playback, room is not None)
         if speak_to is None and speaker_kind == "sound":  # a live night: warm a slow voice's store
             hold = settings.routine.hold_seconds
-            book, phrases = ExerciseBook.from_file(), SessionPhrases.from_file()
             warm_up(guarded.speaker, night_phrases(content, settings.dialog, book, phrases, hold))
         speaker = guarded
     else:
@@ -100,8 +100,8 @@ def build_loop(
     if room is not None:
         open_source = _in_room(open_source, playback, clock, room)
     routines = RoutineHost(
-        ExerciseBook.from_file(),
-        SessionPhrases.from_file(),
+        book,
+        phrases,
         speaker,
         clock,
         emit,
