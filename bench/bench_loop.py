@@ -35,6 +35,7 @@ from assistant.loop.setup import build_loop
 from assistant.settings import Settings, VoiceSettings
 from assistant.voice.speaker import SynthSpeaker
 from assistant.voice.voice_profile import profile_for
+from bench.bench_voice import QuietPlayer
 from bench.noise import coloured_noise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,7 @@ BED_LEVEL = 0.01
 RATE = 16000
 
 
-class _ClockedPlayer:
+class _ClockedPlayer(QuietPlayer):
     """A player that plays nothing and notes when the first samples were handed to it."""
 
     def __init__(self) -> None:
@@ -53,21 +54,6 @@ class _ClockedPlayer:
 
     def play(self, samples: np.ndarray, rate: int) -> None:
         self.started.append(time.perf_counter())
-
-    def queue(self, samples: np.ndarray, rate: int) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
-
-    def is_playing(self) -> bool:
-        return False
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return True
-
-    def close(self) -> None:
-        pass
 
 
 def _bed(seconds: float, seed: int) -> np.ndarray:
