@@ -30,18 +30,26 @@ HELDOUT3_TEXT = DATA_DIR / "heldout3_text.tsv"
 HELDOUT3_SPOKEN = DATA_DIR / "heldout3_spoken.tsv"
 HELDOUT4_TEXT = DATA_DIR / "heldout4_text.tsv"
 HELDOUT4_SPOKEN = DATA_DIR / "heldout4_spoken.tsv"
+HELDOUT5_TEXT = DATA_DIR / "heldout5_text.tsv"
+HELDOUT5_SPOKEN = DATA_DIR / "heldout5_spoken.tsv"
+HELDOUT5_NIGHT = DATA_DIR / "heldout5_night.tsv"
 NIGHT_SCRIPT = DATA_DIR / "night_script.md"
 ALL_SETS = (
     HELDOUT_TEXT,
     HELDOUT2_TEXT,
     HELDOUT3_TEXT,
     HELDOUT4_TEXT,
+    HELDOUT5_TEXT,
     DEV_TEXT,
     HELDOUT_SPOKEN,
     HELDOUT3_SPOKEN,
     HELDOUT4_SPOKEN,
+    HELDOUT5_SPOKEN,
 )
-HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT, HELDOUT4_TEXT)
+HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT, HELDOUT4_TEXT, HELDOUT5_TEXT)
+HELDOUT_SPOKEN_SETS = (HELDOUT_SPOKEN, HELDOUT3_SPOKEN, HELDOUT4_SPOKEN, HELDOUT5_SPOKEN)
+NIGHT_QUESTION_SETS = (HELDOUT5_NIGHT,)
+"""Questions asked among long unrelated speech: in scope only, too few to cover every intent."""
 
 HELDOUT_TEXT_MINIMUM = {"relief": 25, "causes": 12, "stretch": 12, "urgent": 12, UNKNOWN: 50} | {
     intent: 5 for intent in CONTROL_INTENTS
@@ -56,7 +64,7 @@ def _in_scope(cases: list[LabelledCase]) -> list[LabelledCase]:
     return [case for case in cases if case.intent != UNKNOWN]
 
 
-@pytest.mark.parametrize("path", ALL_SETS, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", ALL_SETS + NIGHT_QUESTION_SETS, ids=lambda path: path.name)
 def test_every_line_parses_and_the_file_is_described(path: Path) -> None:
     assert path.read_text(encoding="utf-8").startswith("# ")
     assert len(read_cases(path)) > 0
@@ -108,6 +116,12 @@ def test_third_heldout_sets_have_the_planned_size() -> None:
     assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (88, 17)
 
 
+def _assert_short_spoken_lines(cases: list[LabelledCase]) -> None:
+    for case in cases:
+        assert 3 <= len(case.text.split()) <= 12, case.where
+        assert re.fullmatch(r"[a-z' ]+", case.text), f"{case.where}: lower-case words only"
+
+
 def test_fourth_heldout_sets_have_the_planned_size_and_spread() -> None:
     text = _counts(read_cases(HELDOUT4_TEXT))
     assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (240, 60)
@@ -117,9 +131,31 @@ def test_fourth_heldout_sets_have_the_planned_size_and_spread() -> None:
     cases = read_cases(HELDOUT4_SPOKEN)
     spoken = _counts(cases)
     assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (105, 25)
-    for case in cases:
-        assert 3 <= len(case.text.split()) <= 12, case.where
-        assert re.fullmatch(r"[a-z' ]+", case.text), f"{case.where}: lower-case words only"
+    _assert_short_spoken_lines(cases)
+
+
+def test_fifth_heldout_sets_have_the_planned_size_and_spread() -> None:
+    text = _counts(read_cases(HELDOUT5_TEXT))
+    assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (240, 60)
+    minimum = {"relief": 30, "causes": 15, "stretch": 30, "urgent": 15} | {i: 5 for i in CONTROL_INTENTS}
+    for intent in INTENTS - {UNKNOWN}:
+        assert text[intent] >= minimum.get(intent, 8), f"{intent}: {text[intent]}"
+    cases = read_cases(HELDOUT5_SPOKEN)
+    spoken = _counts(cases)
+    assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (105, 25)
+    _assert_short_spoken_lines(cases)
+
+
+def test_fifth_night_questions_are_in_scope_and_mostly_relief() -> None:
+    cases = read_cases(HELDOUT5_NIGHT)
+    night = _counts(cases)
+    assert sum(night.values()) == 12
+    assert night[UNKNOWN] == 0
+    assert night["relief"] >= 6, f"relief: {night['relief']}"
+    assert night["stretch"] >= 2, f"stretch: {night['stretch']}"
+    assert night["urgent"] >= 1, f"urgent: {night['urgent']}"
+    assert set(night) - {"relief", "stretch", "urgent"}, "the rest ask about other topics"
+    _assert_short_spoken_lines(cases)
 
 
 def test_dev_text_size() -> None:
@@ -142,7 +178,7 @@ def test_spoken_set_is_short_natural_questions_with_few_controls() -> None:
 def test_no_sentence_appears_twice_within_or_across_sets() -> None:
     seen: dict[str, str] = {}
     repeats = []
-    for path in ALL_SETS:
+    for path in ALL_SETS + NIGHT_QUESTION_SETS:
         for case in read_cases(path):
             key = normalise(case.text)
             if key in seen:
@@ -219,7 +255,7 @@ def test_normalise_ignores_case_and_punctuation() -> None:
 def test_dev_lines_are_not_near_copies_of_held_out_lines() -> None:
     held_out = [
         case
-        for path in (*HELDOUT_TEXT_SETS, HELDOUT_SPOKEN, HELDOUT3_SPOKEN, HELDOUT4_SPOKEN)
+        for path in (*HELDOUT_TEXT_SETS, *HELDOUT_SPOKEN_SETS, *NIGHT_QUESTION_SETS)
         for case in read_cases(path)
     ]
     close = [
