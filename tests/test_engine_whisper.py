@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from assistant.audio.source import read_wav_pcm16k
 from assistant.cli.main import main
 from assistant.content.loader import Content
+from assistant.hearing.whisper_engine import WhisperRecognizer, compression_ratio, without_repeats
 from assistant.hearing.whisper_prompt import whisper_prompt
+from assistant.messages import SAMPLE_RATE
 from assistant.models.whisper_model import bundled_whisper_model
 
 AUDIO = Path(__file__).parent / "audio"
@@ -76,3 +79,45 @@ def test_the_default_engine_understands_the_8khz_stereo_question(tmp_path: Path)
         assert main(["ask", "--json", "--config", str(config), "--wav", wav]) == 0
     record = json.loads(out.getvalue())
     assert (record["intent"], record["slots"]) == ("causes", {"body_part": "leg"})
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> WhisperRecognizer:
+    found = bundled_whisper_model()
+    assert found is not None
+    return WhisperRecognizer(found.parent, found)
+
+
+def test_the_encoder_window_is_short_for_a_short_utterance(recognizer: WhisperRecognizer) -> None:
+    assert recognizer.window_frames(2 * SAMPLE_RATE) == 1000  # the 10 s minimum
+    assert recognizer.window_frames(14 * SAMPLE_RATE) == 1500  # the utterance and a second of silence
+    assert recognizer.window_frames(45 * SAMPLE_RATE) == 3000  # never more than Whisper's 30 s
+
+
+def test_a_window_outside_whisper_s_range_is_refused() -> None:
+    found = bundled_whisper_model()
+    assert found is not None
+    with pytest.raises(ValueError, match="min_window_s"):
+        WhisperRecognizer(found.parent, found, min_window_s=45.0)
+
+
+def test_one_word_heard_on_the_short_window_does_not_loop(recognizer: WhisperRecognizer) -> None:
+    heard = recognizer.transcribe(read_wav_pcm16k(AUDIO / "q_pause.wav"))
+    assert heard.whisper is not None
+    assert len(heard.words) <= 2 and heard.whisper.compression_ratio < 1.0
+
+
+def test_a_loop_compresses_and_a_sentence_does_not() -> None:
+    assert compression_ratio("stop, " * 30) > 2.4
+    assert compression_ratio("my calf is cramping, what do i do?") < 1.0
+    assert compression_ratio("") == 0.0
+
+
+def test_an_utterance_said_twice_is_kept_once() -> None:
+    def kept(text: str) -> str:
+        return " ".join(without_repeats(tuple(text.split(" ")))) if text else ""
+
+    assert kept("when should i see a doctor? when should i see a doctor?") == "when should i see a doctor?"
+    assert kept("stop, stop, stop,") == "stop,"
+    assert kept("my calf my calf is cramping") == "my calf my calf is cramping"
+    assert kept("") == ""

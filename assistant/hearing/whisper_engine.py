@@ -1,20 +1,31 @@
 """Whisper (faster-whisper on CTranslate2, tiny.en in int8): open-vocabulary recognition with its own doubt.
 
 Unlike pocketsphinx, Whisper is not restricted to the domain: it writes what it hears, so a question said a
-new way comes out right, and a radio comes out as radio talk the router rejects. It is slower (a forward
-pass of the encoder over 30 s of padded audio, whatever the utterance's length), so on a Pi it is the second
-opinion, not the fast path. The model folder is verified against its pinned digests before it is loaded.
+new way comes out right, and a radio comes out as radio talk the router rejects. It is slower, so on a Pi it
+is the second opinion, not the fast path. The model folder is verified against its pinned digests before it
+is loaded.
+
+The encoder's window: faster-whisper pads every input to Whisper's 30 s window, so a two-second question
+costs the encoder as much as thirty seconds of speech (about 1.5 of the 1.8 CPU s an utterance took here).
+CTranslate2 accepts shorter inputs, so this engine computes the features with faster-whisper's feature
+extractor and runs CTranslate2's encoder and decoder itself on a window of `min_window_s` seconds (10 by
+default), or the utterance and a second of silence if longer (up to 30 s). Much shorter windows make tiny.en
+loop ("stop, stop, stop, ...") on one-word commands; at 10 s the transcripts of the spoken dev sets were as
+good as at 30 s (bench/bench_policies.py measures both). The number of new tokens is capped by the audio's
+length, so a loop that does start ends early and shows in the compression ratio.
 
 The decoding is greedy at temperature 0 with no fallback (fallback re-decodes noise several times) and
-with faster-whisper's own no-speech filter off: its signals are reported in `Transcript.whisper` and the
-belief rule decides. A short prompt of domain words (`whisper_prompt`) biases the spelling of the domain's
-words without being a sentence Whisper could repeat back from noise.
+no no-speech filter: the signals (mean token log-probability, no-speech probability, compression ratio)
+are reported in `Transcript.whisper` and the belief rule decides. A short prompt of domain words
+(`whisper_prompt`) biases the spelling of the domain's words without being a sentence Whisper could repeat
+back from noise.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -31,6 +42,14 @@ _LOGGER = logging.getLogger(__name__)
 
 MIN_SAMPLES = SAMPLE_RATE // 10
 """Shorter audio (under 0.1 s) is not decoded: nothing can be said in it."""
+FRAMES_PER_SECOND = 100
+"""Whisper's log-mel frames (10 ms hop)."""
+FULL_WINDOW_S = 30.0
+TRAILING_S = 1.0
+"""Silence kept after the utterance inside the window."""
+TOKENS_PER_SECOND = 6
+EXTRA_TOKENS = 12
+"""New tokens allowed: about twice a fast speaker's rate over the audio's length, and a margin."""
 
 
 def _import_faster_whisper() -> ModuleType:
@@ -55,11 +74,15 @@ class WhisperRecognizer:
         compute_type: str = "int8",
         threads: int | None = None,
         beam_size: int = 1,
+        min_window_s: float = 10.0,
     ) -> None:
+        if not 1.0 <= min_window_s <= FULL_WINDOW_S:
+            raise ValueError(f"min_window_s must be 1-{FULL_WINDOW_S:g} s, not {min_window_s:g}")
         faster_whisper = _import_faster_whisper()
         self.model_path = find_whisper_model(models_dir, model)
         self.prompt = whisper_prompt() if prompt is None else prompt
         self.beam_size = beam_size
+        self.min_window_s = min_window_s
         try:
             self.model: Any = faster_whisper.WhisperModel(
                 str(self.model_path),
@@ -70,34 +93,63 @@ class WhisperRecognizer:
             )
         except (RuntimeError, ValueError, OSError) as err:
             raise ModelError(f"faster-whisper could not load {self.model_path}: {err}") from None
+        self._tokenizer = faster_whisper.tokenizer.Tokenizer(
+            self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe", language="en"
+        )
+        self._prompt_ids = self._prompt_tokens()
         _LOGGER.info("whisper: %s (%s), prompt %r", self.model_path, compute_type, self.prompt)
+
+    def _prompt_tokens(self) -> list[int]:
+        """Whisper's decoder prompt: the previous-text marker and the domain words, then start of transcript
+        (the same sequence faster-whisper builds for an initial prompt without timestamps)."""
+        tokenizer = self._tokenizer
+        words = tokenizer.encode(" " + self.prompt.strip()) if self.prompt.strip() else []
+        previous = [tokenizer.sot_prev, *words] if words else []
+        return [*previous, *tokenizer.sot_sequence, tokenizer.no_timestamps]
 
     def transcribe(self, audio: bytes) -> Transcript:
         """Recognise one utterance of 16 kHz mono s16le PCM."""
         samples = np.frombuffer(audio[: len(audio) // 2 * 2], dtype=np.int16).astype(np.float32) / 32768.0
         if len(samples) < MIN_SAMPLES:
             return Transcript("", 0.0, self.name, out_of_domain=bool(len(samples)))
-        segments, _info = self.model.transcribe(
-            samples,
-            language="en",
+        return self.verdict(self._decode(samples))
+
+    def window_frames(self, samples: int) -> int:
+        """The encoder's window for an utterance of `samples`, in feature frames."""
+        seconds = min(FULL_WINDOW_S, max(self.min_window_s, samples / SAMPLE_RATE + TRAILING_S))
+        return round(seconds * FRAMES_PER_SECOND)
+
+    def _decode(self, samples: np.ndarray) -> list[tuple[str, float, float, float]]:
+        """One greedy (or beam) decode of the utterance on a short window: [(text, avg log-prob, no-speech
+        probability, compression ratio)], one segment."""
+        import ctranslate2
+
+        window = self.window_frames(len(samples))
+        features = self.model.feature_extractor(samples[: int(FULL_WINDOW_S * SAMPLE_RATE)])
+        padded = np.zeros((features.shape[0], window), dtype=np.float32)
+        used = min(window, features.shape[-1])
+        padded[:, :used] = features[:, :used]
+        encoded = self.model.model.encode(ctranslate2.StorageView.from_array(padded[None]), to_cpu=False)
+        new_tokens = int(TOKENS_PER_SECOND * len(samples) / SAMPLE_RATE) + EXTRA_TOKENS
+        result = self.model.model.generate(
+            encoded,
+            [self._prompt_ids],
             beam_size=self.beam_size,
-            temperature=[0.0],
-            initial_prompt=self.prompt or None,
-            condition_on_previous_text=False,
-            without_timestamps=True,
-            no_speech_threshold=None,
-            log_prob_threshold=None,
-            compression_ratio_threshold=None,
-            vad_filter=False,
-        )
-        return self.verdict(
-            [(s.text, s.avg_logprob, s.no_speech_prob, s.compression_ratio) for s in segments]
-        )
+            max_length=len(self._prompt_ids) + new_tokens,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=[-1],
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+        text = self._tokenizer.decode(tokens).strip()
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        return [(text, float(avg_logprob), float(result.no_speech_prob), compression_ratio(text))]
 
     def verdict(self, segments: Sequence[tuple[str, float, float, float]]) -> Transcript:
         """The transcript of (text, avg log-prob, no-speech prob, compression ratio) per segment."""
         raw = " ".join(text.strip() for text, *_ in segments).strip()
-        words = tuple(raw.lower().split())
+        words = without_repeats(tuple(raw.lower().split()))
         if not segments:
             return Transcript("", 0.0, self.name, whisper=WhisperSignals(-10.0, 1.0, 0.0))
         signals = WhisperSignals(
@@ -113,3 +165,23 @@ class WhisperRecognizer:
             words=words,
             whisper=signals,
         )
+
+
+def compression_ratio(text: str) -> float:
+    """How well the text compresses (as faster-whisper measures it): a looping transcript compresses well."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def without_repeats(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words with an immediate repeat of their ending removed ("when should i see a doctor? when should i
+    see a doctor?" -> once): on a short window tiny.en sometimes says the utterance twice. The compression
+    ratio is measured on what Whisper wrote, so a real loop is still seen as one."""
+    for size in range(1, len(words) // 2 + 1):
+        tail = words[-size:]
+        end = len(words)
+        while end - 2 * size >= 0 and words[end - 2 * size : end - size] == tail:
+            end -= size
+        if end < len(words):
+            return words[:end]
+    return words
