@@ -1,5 +1,7 @@
 """Whisper's domain prompt, built from content/: the first spoken form of every cramp, body-part and exercise
-value in the intent lists ("cramp, calf, foot, toes, ..., calf stretch, ankle circles, ...").
+value in the intent lists ("cramp, calf, foot, toes, ..., calf stretch, ankle circles, ..."), then the first
+few one-word forms of the topic lists (medicines, painkillers, conditions, foods, heat and cold: "statins,
+magnesium, paracetamol, diabetes, ..."), the words tiny.en otherwise spells as something else.
 
 A prompt is text Whisper takes as what came before the utterance: domain words in it make Whisper spell
 "calf" rather than "calve" and "quad stretch" rather than "quads, stretch". It is a list of words, not a
@@ -12,6 +14,9 @@ from assistant.content.loader import Content, load_content
 
 PROMPT_LISTS = ("cramp", "body_part", "exercise")
 """The content lists (by name) whose values make the prompt."""
+TOPIC_LISTS = ("medicine", "painkiller", "condition", "food", "heat_cold")
+"""The content lists whose one-word forms follow, up to TOPIC_WORDS from each value."""
+TOPIC_WORDS = 8
 
 
 def whisper_prompt(content: Content | None = None) -> str:
@@ -22,4 +27,14 @@ def whisper_prompt(content: Content | None = None) -> str:
         for forms in content.lists.get(name, {}).values():
             if forms and forms[0] not in words:
                 words.append(forms[0])
+    for name in TOPIC_LISTS:
+        for forms in content.lists.get(name, {}).values():
+            taken = 0
+            for form in forms:
+                if taken == TOPIC_WORDS:
+                    break
+                if " " in form or form in words or form.rstrip("s") in words or f"{form}s" in words:
+                    continue
+                words.append(form)
+                taken += 1
     return ", ".join(words) + "." if words else ""
