@@ -59,7 +59,9 @@ def test_a_guess_the_router_refused_is_unknown_and_the_reason_names_it(dialog: D
 
 
 def test_long_word_salad_is_not_believed_however_sure_the_router_is() -> None:
-    salad = "heat on sodium of questions it is been locked matter with my feet to get teeth feet was twitching"
+    salad = (
+        "heat on sodium of questions it is been locked matter with my feet to get teeth feet was twitching"
+    )
     heard = Transcript(salad, 0.9, "pocketsphinx", words=tuple(salad.split()))
     belief = believed(heard, IntentMatch("relief", {}, 0.6, probability=0.97))
     assert not belief.believed and "19 words" in belief.reason
