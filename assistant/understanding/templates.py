@@ -91,7 +91,7 @@ def expand(template: str, rules: Rules, limit: int = MAX_PER_TEMPLATE) -> list[E
         sampled = dict.fromkeys(text.strip() for text in itertools.islice(texts, _MAX_SAMPLED))
     except HassilError as err:
         raise TemplateError(f"{err} in {template!r}") from None
-    unique = list(dict.fromkeys(_tokens(text) for text in sampled if text))
+    unique = list(dict.fromkeys(tokens(text) for text in sampled if text))
     if len(unique) > limit:
         unique = random.Random(template).sample(unique, limit)
     return unique
@@ -102,7 +102,7 @@ def slot_names(expansion: Expansion) -> Iterator[str]:
     return (tok.name for tok in expansion if isinstance(tok, SlotRef))
 
 
-def _tokens(text: str) -> Expansion:
+def tokens(text: str) -> Expansion:
     """Words of one sampled sentence; a `{list}` left unexpanded by the sampler becomes a `SlotRef`."""
     words: list[Token] = []
     for word in text.split():
