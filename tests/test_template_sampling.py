@@ -7,7 +7,7 @@ from pathlib import Path
 
 from assistant.content.intents import load_intents
 from assistant.content.loader import Content
-from assistant.content.spoken import spoken_sentences
+from assistant.content.spoken import form_for_turn, spoken_sentences
 from assistant.understanding.normalise import Normaliser
 from assistant.understanding.template_sampling import cover, draws
 from assistant.understanding.templates import SlotRef, expand, parse
@@ -96,16 +96,26 @@ def test_an_unrelated_template_leaves_the_other_sentences_as_they_were(tmp_path:
     assert {text.split()[-1] for text, _ in added} == {"hurts", "aches"}
 
 
-def test_every_form_of_a_template_is_said(tmp_path: Path) -> None:
-    found = _sentences(_intents({"causes": ["what causes <cramp> in my {body_part}"]}), tmp_path)["causes"]
-    assert {text.split()[2] for text, _ in found} == {"cramp", "cramps", "spasm"}
-    assert {text.partition(" in my ")[2] for text, _ in found} == {
-        "calf",
-        "calves",
-        "foot",
-        "sole of my foot",
-    }
-    assert {s["body_part"] for _, s in found} == {"calf", "foot"}
+def test_values_take_turns_and_forms_follow_their_rank(tmp_path: Path) -> None:
+    data = _intents({"causes": ["(what|why) (causes|gives me) [bad|night] <cramp> in my {body_part} [now]"]})
+    found = _sentences(data, tmp_path)
+    said = [s["body_part"] for _, s in found["causes"]]
+    assert said.count("calf") == said.count("foot") == len(said) // 2
+    forms = [text.partition(" in my ")[2].removesuffix(" now") for text, _ in found["causes"]]
+    assert forms.count("calf") > forms.count("calves") > 0 and forms.count("foot") > forms.count(
+        "sole of my foot"
+    )
+    bare = {text for text, _ in found["unknown"]}
+    assert {"calf", "calves", "foot", "sole of my foot"} <= bare
+
+
+def test_a_form_of_rank_r_is_said_about_as_often_as_one_in_r() -> None:
+    values = {"cramp": ("cramp", "cramps", "spasm", "knot")}
+    said = [form_for_turn(values, turn)[1] for turn in range(100)]
+    share = {form: said.count(form) / len(said) for form in values["cramp"]}
+    harmonic = 1 + 1 / 2 + 1 / 3 + 1 / 4
+    for rank, form in enumerate(values["cramp"], start=1):
+        assert abs(share[form] - 1 / rank / harmonic) < 0.02
 
 
 def test_the_recognisers_vocabulary_holds_every_word_the_templates_and_lists_can_produce(

@@ -1,45 +1,83 @@
-"""The recognisers' sentences: each template's sentences with every slot form said somewhere."""
+"""The recognisers' sentences: each template's sentences with slot values filled in, and every list form.
+
+How often a language model sees a word decides how readily the decoder hears it, so the filling follows
+two rules that do not depend on how the other templates happen to be written:
+
+- a list's values are equally likely, and they take turns within each template;
+- a value's spoken forms are listed most common first, and are used by Zipf's law (the form of rank r as
+  often as 1/r), in a fixed weighted round-robin within each template.
+
+Every form of every list is also said once on its own ("calf muscle", "hot water bottle"), so each word a
+list can produce is in the vocabulary, whatever the templates sample.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
 from assistant.content.records import OUT_OF_SCOPE, MaskedSentence, Sentence
 from assistant.understanding.slots import slot_placeholder
 
+Lists = Mapping[str, Mapping[str, tuple[str, ...]]]
+
 
 def spoken_sentences(
-    heard: Sequence[MaskedSentence],
-    lists: Mapping[str, Mapping[str, tuple[str, ...]]],
-    slot_names: Collection[str],
+    heard: Sequence[MaskedSentence], lists: Lists, slot_names: Collection[str]
 ) -> tuple[Sentence, ...]:
-    """`heard` with slot values filled in, for a recogniser's language model or grammar.
+    """`heard` with slot values filled in, then each list form on its own, for a recogniser's domain.
 
-    A template's first sentence with a slot is filled with every spoken form of its lists, its later ones
-    with the next form in turn, counted within the template: every word form a template can produce is
-    said, and what one template gives depends on that template alone (so an unrelated edit never shifts
-    another template's sentences). Duplicates are kept once per template, not across templates, so a
-    phrase many templates share weighs more in the language model.
+    Duplicates are kept once per template, not across templates, so a phrase many templates share weighs
+    more in the language model, and an edit to one template changes that template's sentences only.
     """
     out: list[Sentence] = []
-    within: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    turn: dict[int, int] = defaultdict(int)
+    within: dict[int, set[str]] = defaultdict(set)
+    turns: dict[tuple[int, str], int] = defaultdict(int)
     for masked in heard:
         intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
-        forms = [[(v, form) for v, spoken in lists[name].items() for form in spoken] for name in masked.slots]
-        first = turn[masked.template]
-        count = max((len(f) for f in forms), default=1) if forms and first == 0 else 1
-        turn[masked.template] += count if forms else 0
-        for k in range(first, first + count):
-            words = masked.spoken
-            slots: dict[str, str] = {}
-            for name, options in zip(masked.slots, forms, strict=True):
-                value, form = options[k % len(options)]
-                words = words.replace(slot_placeholder(name), form, 1)
-                if name in slot_names:
-                    slots[name] = value
-            if (words, intent) not in within[masked.template]:
-                within[masked.template].add((words, intent))
-                out.append(Sentence(words, intent, slots))
+        words = masked.spoken
+        slots: dict[str, str] = {}
+        for name in masked.slots:
+            turn = turns[(masked.template, name)]
+            turns[(masked.template, name)] = turn + 1
+            value, form = form_for_turn(lists[name], turn)
+            words = words.replace(slot_placeholder(name), form, 1)
+            if name in slot_names:
+                slots.setdefault(name, value)
+        if words not in within[masked.template]:
+            within[masked.template].add(words)
+            out.append(Sentence(words, intent, slots))
+    for name, values in lists.items():
+        for value, forms in values.items():
+            slots = {name: value} if name in slot_names else {}
+            out.extend(Sentence(form, "unknown", slots) for form in dict.fromkeys(forms))
     return tuple(out)
+
+
+def form_for_turn(values: Mapping[str, tuple[str, ...]], turn: int) -> tuple[str, str]:
+    """The value and spoken form a template's `turn`-th use of a list says: values in turn, forms by rank."""
+    names = list(values)
+    value = names[turn % len(names)]
+    forms = values[value]
+    return value, forms[_ranked_turns(len(forms))[(turn // len(names)) % _CYCLE]]
+
+
+_CYCLE = 120
+"""Turns in a form schedule before it repeats (more than a template's sentences use one list)."""
+
+
+@functools.cache
+def _ranked_turns(count: int) -> tuple[int, ...]:
+    """A fixed order of form ranks in which rank r comes up as often as 1/r (smooth weighted round-robin)."""
+    weights = [1.0 / (rank + 1) for rank in range(count)]
+    total = sum(weights)
+    credit = [0.0] * count
+    order = []
+    for _ in range(_CYCLE):
+        for rank in range(count):
+            credit[rank] += weights[rank]
+        best = max(range(count), key=credit.__getitem__)
+        credit[best] -= total
+        order.append(best)
+    return tuple(order)
