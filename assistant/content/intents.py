@@ -87,8 +87,10 @@ def load_intents(
             counter += 1
             try:
                 expansions = expand(template, rules)
-                covering = cover(template, rules)
-                drawn = draws(template, rules, HEARD_PER_TEMPLATE, template)
+                # A small template is heard whole; a big one by its cover and seeded draws.
+                small = len(expansions) <= HEARD_PER_TEMPLATE
+                covering = [] if small else cover(template, rules)
+                drawn = expansions if small else draws(template, rules, HEARD_PER_TEMPLATE, template)
             except TemplateError as err:
                 raise ContentError(str(path), f"{key}[{index}]", str(err)) from None
             for expansion in [*expansions, *covering]:

@@ -20,7 +20,7 @@ from hassil import Group, RuleReference, Sentence, TextChunk, parse_sentence, sa
 from hassil.errors import HassilError
 from hassil.parser import ParseError
 
-MAX_PER_TEMPLATE = 3000
+MAX_PER_TEMPLATE = 500
 """An upper bound on the expansions of one template, so a careless template cannot explode."""
 
 _MAX_SAMPLED = MAX_PER_TEMPLATE * 8
