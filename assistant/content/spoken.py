@@ -3,7 +3,8 @@
 How often a language model sees a word decides how readily the decoder hears it, so the filling follows
 two rules that do not depend on how the other templates happen to be written:
 
-- a list's values are equally likely, and they take turns within each template;
+- a list's values are equally likely: a sentence that names a list is said once with each of its values
+  (with each combination, when it names several lists);
 - a value's spoken forms are listed most common first, and are used by Zipf's law (the form of rank r as
   often as 1/r), in a fixed weighted round-robin within each template.
 
@@ -14,6 +15,7 @@ list can produce is in the vocabulary, whatever the templates sample.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
@@ -33,21 +35,22 @@ def spoken_sentences(
     """
     out: list[Sentence] = []
     within: dict[int, set[str]] = defaultdict(set)
-    turns: dict[tuple[int, str], int] = defaultdict(int)
+    turns: dict[tuple[int, str, str], int] = defaultdict(int)
     for masked in heard:
         intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
-        words = masked.spoken
-        slots: dict[str, str] = {}
-        for name in masked.slots:
-            turn = turns[(masked.template, name)]
-            turns[(masked.template, name)] = turn + 1
-            value, form = form_for_turn(lists[name], turn)
-            words = words.replace(slot_placeholder(name), form, 1)
-            if name in slot_names:
-                slots.setdefault(name, value)
-        if words not in within[masked.template]:
-            within[masked.template].add(words)
-            out.append(Sentence(words, intent, slots))
+        for values in itertools.product(*(lists[name] for name in masked.slots)):
+            words = masked.spoken
+            slots: dict[str, str] = {}
+            for name, value in zip(masked.slots, values, strict=True):
+                key = (masked.template, name, value)
+                form = ranked_form(lists[name][value], turns[key])
+                turns[key] += 1
+                words = words.replace(slot_placeholder(name), form, 1)
+                if name in slot_names:
+                    slots.setdefault(name, value)
+            if words not in within[masked.template]:
+                within[masked.template].add(words)
+                out.append(Sentence(words, intent, slots))
     for name, values in lists.items():
         for value, forms in values.items():
             slots = {name: value} if name in slot_names else {}
@@ -55,12 +58,9 @@ def spoken_sentences(
     return tuple(out)
 
 
-def form_for_turn(values: Mapping[str, tuple[str, ...]], turn: int) -> tuple[str, str]:
-    """The value and spoken form a template's `turn`-th use of a list says: values in turn, forms by rank."""
-    names = list(values)
-    value = names[turn % len(names)]
-    forms = values[value]
-    return value, forms[_ranked_turns(len(forms))[(turn // len(names)) % _CYCLE]]
+def ranked_form(forms: tuple[str, ...], turn: int) -> str:
+    """The form a value's `turn`-th use within a template says: forms by rank, by Zipf's law."""
+    return forms[_ranked_turns(len(forms))[turn % _CYCLE]]
 
 
 _CYCLE = 120
