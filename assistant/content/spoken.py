@@ -38,10 +38,10 @@ def spoken_sentences(
     turns: dict[tuple[int, str, str], int] = defaultdict(int)
     for masked in heard:
         intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
-        for values in itertools.product(*(lists[name] for name in masked.slots)):
+        for chosen in itertools.product(*(lists[name] for name in masked.slots)):
             words = masked.spoken
             slots: dict[str, str] = {}
-            for name, value in zip(masked.slots, values, strict=True):
+            for name, value in zip(masked.slots, chosen, strict=True):
                 key = (masked.template, name, value)
                 form = ranked_form(lists[name][value], turns[key])
                 turns[key] += 1
