@@ -11,11 +11,7 @@ from assistant.content.records import OUT_OF_SCOPE, MaskedSentence
 from assistant.errors import ContentError
 from assistant.understanding.normalise import Normaliser
 from assistant.understanding.slots import SlotMasker, slot_placeholder
-from assistant.understanding.template_sampling import cover, draws
-from assistant.understanding.templates import Expansion, SlotRef, TemplateError, check_rules, expand, parse
-
-HEARD_PER_TEMPLATE = 60
-"""How many expansions of each template the recognisers' domain holds (more when its cover needs more)."""
+from assistant.understanding.templates import SlotRef, TemplateError, check_rules, expand, parse
 
 
 def load_intents(
@@ -26,10 +22,7 @@ def load_intents(
     tuple[str, ...],
     SlotMasker,
     tuple[MaskedSentence, ...],
-    tuple[MaskedSentence, ...],
 ]:
-    """Lists, slot names, out-of-scope lists, the masker, the router's masked sentences, and the
-    recognisers' sentences (each template's cover and seeded draws, not deduplicated across templates)."""
     lists: dict[str, dict[str, tuple[str, ...]]] = {}
     for name, values in table(data, "lists", "", path).items():
         if not isinstance(values, dict) or not values:
@@ -69,59 +62,41 @@ def load_intents(
     oos_key = "out_of_scope.sentences"
     groups.append((OUT_OF_SCOPE, "default", oos_key, strings(oos.get("sentences"), oos_key, path)))
     masked: dict[tuple[str, str], MaskedSentence] = {}
-    heard: list[MaskedSentence] = []
-
-    spoken_of: dict[str, str] = {}
-
-    def masked_sentence(words: str, intent: str, group: str, counter: int) -> MaskedSentence | None:
-        if words not in spoken_of:
-            spoken_of[words] = full_masker.mask(normalise(words))[0]
-        spoken = spoken_of[words]
-        text = " ".join(w for w in spoken.split() if w not in free_words)
-        order = _slot_order(spoken, placeholders)
-        return MaskedSentence(text, intent, group, order, spoken, counter) if text else None
-
     counter = 0
     for intent, group, key, templates in groups:
         for index, template in enumerate(templates):
             counter += 1
             try:
                 expansions = expand(template, rules)
-                # A small template is heard whole; a big one by its cover and seeded draws.
-                small = len(expansions) <= HEARD_PER_TEMPLATE
-                covering = [] if small else cover(template, rules)
-                drawn = expansions if small else draws(template, rules, HEARD_PER_TEMPLATE, template)
             except TemplateError as err:
                 raise ContentError(str(path), f"{key}[{index}]", str(err)) from None
-            for expansion in [*expansions, *covering]:
-                for slot in (tok.name for tok in expansion if isinstance(tok, SlotRef)):
+            for expansion in expansions:
+                refs = [tok.name for tok in expansion if isinstance(tok, SlotRef)]
+                for slot in refs:
                     if slot not in lists:
                         raise ContentError(str(path), f"{key}[{index}]", f"unknown list {{{slot}}}")
-            for expansion in expansions:
-                found = masked_sentence(_words(expansion), intent, group, counter)
-                if found and (found.text, intent) not in masked:
-                    masked[(found.text, intent)] = found
-            chosen = list(dict.fromkeys([*covering, *drawn]))[: max(len(covering), HEARD_PER_TEMPLATE)]
-            for expansion in chosen:
-                found = masked_sentence(_words(expansion), intent, group, counter)
-                if found:
-                    heard.append(found)
+                words = " ".join(slot_placeholder(t.name) if isinstance(t, SlotRef) else t for t in expansion)
+                spoken, _ = full_masker.mask(normalise(words))
+                text = " ".join(w for w in spoken.split() if w not in free_words)
+                if text and (text, intent) not in masked:
+                    order = _slot_order(spoken, placeholders)
+                    masked[(text, intent)] = MaskedSentence(text, intent, group, order, spoken, counter)
     groups_of: dict[str, set[str]] = {}
     for intent, group, _, _ in groups:
         groups_of.setdefault(intent, set()).add(group)
     for examples in example_files(path.parent):
         for line_no, text, intent, group in _read_examples(examples, groups_of):
             counter += 1
-            found = masked_sentence(text, intent, group, counter)
-            if not found:
+            spoken, _ = full_masker.mask(normalise(text))
+            masked_text = " ".join(w for w in spoken.split() if w not in free_words)
+            if not masked_text:
                 raise ContentError(str(examples), f"line {line_no}", "nothing left after normalising")
-            heard.append(found)
-            masked.setdefault((found.text, intent), found)
-    return lists, slot_names, oos_lists, masker, tuple(masked.values()), tuple(heard)
-
-
-def _words(expansion: Expansion) -> str:
-    return " ".join(slot_placeholder(t.name) if isinstance(t, SlotRef) else t for t in expansion)
+            if (masked_text, intent) not in masked:
+                order = _slot_order(spoken, placeholders)
+                masked[(masked_text, intent)] = MaskedSentence(
+                    masked_text, intent, group, order, spoken, counter
+                )
+    return lists, slot_names, oos_lists, masker, tuple(masked.values())
 
 
 def example_files(directory: Path) -> list[Path]:

@@ -21,12 +21,11 @@ from pathlib import Path
 from assistant.content.files import load_red_flags, load_responses, load_sources, read_toml, strings, table
 from assistant.content.intents import example_files, load_intents
 from assistant.content.records import OUT_OF_SCOPE, MaskedSentence, Response, Sentence, Source
-from assistant.content.spoken import spoken_sentences
 from assistant.errors import ContentError
 from assistant.settings import CONTENT_ENV, content_dir
 from assistant.understanding.intent_model import LinearModel, train
 from assistant.understanding.normalise import Normaliser
-from assistant.understanding.slots import SlotMasker
+from assistant.understanding.slots import SlotMasker, slot_placeholder
 
 __all__ = [
     "CONTENT_ENV",
@@ -42,6 +41,8 @@ __all__ = [
 
 _LOGGER = logging.getLogger(__name__)
 
+SENTENCES_PER_TEMPLATE = 60
+"""How many expansions of each template go into `Content.sentences` (the recognisers' domain)."""
 TRAINING_PER_TEMPLATE = 40
 """How many expansions of each template the intent model is trained on (each template weighs the same)."""
 
@@ -68,9 +69,6 @@ class Content:
     """Red-flag topics that count even in a sentence that names no leg, foot or cramp."""
     masker: SlotMasker
     masked: tuple[MaskedSentence, ...]
-    """The router's sentences: each template's expansions (bounded), each text once."""
-    heard: tuple[MaskedSentence, ...]
-    """The recognisers' sentences, slots masked: each template's cover and seeded draws, and each example."""
     responses: dict[tuple[str, str], Response]
     phrases: dict[str, tuple[str, ...]]
     exercise_names: dict[str, str]
@@ -91,8 +89,34 @@ class Content:
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        """Sentences a person might say, for a recogniser's language model or grammar (see `spoken`)."""
-        return spoken_sentences(self.heard, self.lists, self.slot_names)
+        """Sentences a person might say, for a recogniser's language model or grammar.
+
+        A bounded share of each template's expansions, with slot values filled in; the first expansion of
+        each template is filled with every spoken form, so every form appears in some sentence.
+        """
+        out: dict[tuple[str, str], Sentence] = {}
+        per_template: dict[int, int] = {}
+        for index, masked in enumerate(self.masked):
+            seen = per_template.get(masked.template, 0)
+            if seen >= SENTENCES_PER_TEMPLATE:
+                continue
+            per_template[masked.template] = seen + 1
+            intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
+            forms = [
+                [(value, form) for value, spoken in self.lists[name].items() for form in spoken]
+                for name in masked.slots
+            ]
+            count = max((len(f) for f in forms), default=1) if seen == 0 else 1
+            for k in range(count):
+                words = masked.spoken
+                slots: dict[str, str] = {}
+                for name, options in zip(masked.slots, forms, strict=True):
+                    value, form = options[(index + k) % len(options)]
+                    words = words.replace(slot_placeholder(name), form, 1)
+                    if name in self.slot_names:
+                        slots[name] = value
+                out.setdefault((words, intent), Sentence(words, intent, slots))
+        return tuple(out.values())
 
     def vocabulary(self) -> set[str]:
         return {word for sentence in self.sentences for word in sentence.text.split()}
@@ -104,9 +128,7 @@ _LOADER_MODULES = (
     "content/files.py",
     "content/intents.py",
     "content/records.py",
-    "content/spoken.py",
     "understanding/templates.py",
-    "understanding/template_sampling.py",
     "understanding/normalise.py",
     "understanding/slots.py",
     "understanding/intent_model.py",
@@ -174,7 +196,7 @@ def _load_content(directory: Path) -> Content:
     intents_data = read_toml(intents_path)
     normaliser = Normaliser.from_dict(read_toml(directory / "normalise.toml"))
     sources = load_sources(directory / "sources.toml")
-    lists, slot_names, oos_lists, masker, masked, heard = load_intents(intents_path, intents_data, normaliser)
+    lists, slot_names, oos_lists, masker, masked = load_intents(intents_path, intents_data, normaliser)
     router_table = table(intents_data, "router", "", intents_path)
     slotless = strings(router_table.get("slotless"), "router.slotless", intents_path)
     ex_intents = strings(router_table.get("exercise_intents"), "router.exercise_intents", intents_path)
@@ -198,7 +220,6 @@ def _load_content(directory: Path) -> Content:
         frozenset(flags_anywhere),
         masker,
         masked,
-        heard,
         responses,
         phrases,
         names,

@@ -20,7 +20,7 @@ from hassil import Group, RuleReference, Sentence, TextChunk, parse_sentence, sa
 from hassil.errors import HassilError
 from hassil.parser import ParseError
 
-MAX_PER_TEMPLATE = 500
+MAX_PER_TEMPLATE = 3000
 """An upper bound on the expansions of one template, so a careless template cannot explode."""
 
 _MAX_SAMPLED = MAX_PER_TEMPLATE * 8
@@ -91,7 +91,7 @@ def expand(template: str, rules: Rules, limit: int = MAX_PER_TEMPLATE) -> list[E
         sampled = dict.fromkeys(text.strip() for text in itertools.islice(texts, _MAX_SAMPLED))
     except HassilError as err:
         raise TemplateError(f"{err} in {template!r}") from None
-    unique = list(dict.fromkeys(tokens(text) for text in sampled if text))
+    unique = list(dict.fromkeys(_tokens(text) for text in sampled if text))
     if len(unique) > limit:
         unique = random.Random(template).sample(unique, limit)
     return unique
@@ -102,7 +102,7 @@ def slot_names(expansion: Expansion) -> Iterator[str]:
     return (tok.name for tok in expansion if isinstance(tok, SlotRef))
 
 
-def tokens(text: str) -> Expansion:
+def _tokens(text: str) -> Expansion:
     """Words of one sampled sentence; a `{list}` left unexpanded by the sampler becomes a `SlotRef`."""
     words: list[Token] = []
     for word in text.split():
