@@ -110,3 +110,16 @@ def test_labelled_sets(
     assert report.intent_accuracy >= intent, detail
     assert report.exact_accuracy >= exact, detail
     assert report.rejection >= rejected, detail
+
+
+def test_a_template_sentence_takes_its_intent_though_outside_the_matched_share(router: Router) -> None:
+    """Each is a template's own sentence; a nearer-looking sentence of another intent must not win."""
+    matched = {text for _, choices in router._by_intent.values() for text in choices}
+    cases = {
+        "why do i keep getting foot cramps at night": "causes",
+        "can sciatica cause foot cramps": "conditions",
+    }
+    for text, intent in cases.items():
+        result = router.examine(text)
+        assert (result.intent, result.accepted, result.closeness) == (intent, True, 1.0), text
+    assert any(router.examine(t).sentence not in matched for t in cases)

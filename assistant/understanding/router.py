@@ -112,6 +112,10 @@ class Router:
         self.matched_sentences = sum(len(group) for group in grouped.values())
         self._cautious = frozenset({"urgent"})
         self._vocabulary = {w for m in content.masked for w in m.text.split()}
+        self._exact: dict[str, dict[str, str]] = defaultdict(dict)
+        """Every template sentence (not only the matched share): text -> intent -> group."""
+        for sentence in content.masked:
+            self._exact[sentence.text].setdefault(sentence.intent, sentence.group)
         self._model = content.intent_model
         self._domain_lists = set(content.lists) - set(content.out_of_scope_lists)
 
@@ -178,6 +182,12 @@ class Router:
         oov = sum(w not in self._vocabulary for w in words)
         posterior = self._model.posterior(words)
         fuzzy = self._fuzzy_by_intent(masked, oov, posterior)
+        for exact, group in self._exact.get(masked, {}).items():
+            fuzzy[exact] = (
+                100.0,
+                masked,
+                group,
+            )  # a template sentence itself, though not in the matched share
         if not fuzzy:
             return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no template sentence to compare", normalised)
         top_fuzzy = max(score for score, _, _ in fuzzy.values())
@@ -190,7 +200,7 @@ class Router:
             for intent in set(fuzzy) | set(posterior)
         }
         intent = max(combined, key=combined.__getitem__)
-        fuzzy_pick = max(fuzzy, key=lambda i: fuzzy[i][0])
+        fuzzy_pick = max(fuzzy, key=lambda i: (fuzzy[i][0], combined[i]))  # a tie goes to the likelier
         if top_fuzzy >= settings.near_exact:
             intent = fuzzy_pick
         top = max(combined.values())
