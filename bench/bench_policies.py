@@ -43,9 +43,10 @@ VOICES = (Voice("espeak-ng", "en-us", 175), Voice("espeak-ng", "en+f3", 175), Vo
 VOICES_MORE = (Voice("festival"),)
 NOISES = (("brown", 12.0), ("pink", 6.0))
 CACHE = ROOT / "bench" / "out" / "policies"
-DEFAULT_TSV = ROOT / "tests" / "data" / "heldout_spoken.tsv"
-"""Held-out set 1 (seen: the suppression and second-opinion rules were set looking at it); a fresh set is
-measured with `--tsv` once, and reported as such."""
+DEFAULT_TSV = ROOT / "tests" / "data" / "heldout5_spoken.tsv"
+"""Held-out set 5, written by a helper who saw neither the templates nor the other sets, and measured once,
+after the rules were fixed (the rules were set looking at the spoken sets 1, 3 and 4, all seen)."""
+DEFAULT_STEP = 2
 CONDITIONS = ("clean", "12 dB", "6 dB")
 WHISPER_ALONE_VOICES = ("flite-slt",)
 """Whisper alone is measured on one voice (CPU is scarce); the second opinion on every voice."""
@@ -265,7 +266,7 @@ def subsample(tsv: Path, step: int) -> Path:
     return path
 
 
-def run(step: int = 8, tsv: Path = DEFAULT_TSV, whisper: bool = True) -> dict[str, str]:
+def run(step: int = DEFAULT_STEP, tsv: Path = DEFAULT_TSV, whisper: bool = True) -> dict[str, str]:
     started = time.perf_counter()
     entries = build_corpus(subsample(tsv, step), voices=VOICES + VOICES_MORE, noises=NOISES)
     todo = items(entries)
@@ -323,7 +324,7 @@ def _route(dialog: Dialog, heard: Heard) -> IntentMatch:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--step", type=int, default=8, help="every Nth sentence of the set")
+    parser.add_argument("--step", type=int, default=DEFAULT_STEP, help="every Nth sentence of the set")
     parser.add_argument("--tsv", type=Path, default=DEFAULT_TSV, help="the spoken sentences")
     parser.add_argument("--no-whisper", action="store_true", help="pocketsphinx variants only")
     args = parser.parse_args(argv)
