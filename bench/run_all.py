@@ -22,6 +22,7 @@ BENCHMARKS = (
     ("Voices: Piper and espeak-ng", "bench.bench_voice"),
     ("Bedside loop", "bench.bench_loop"),
     ("Barge-in", "bench.bench_bargein"),
+    ("A night: an audiobook under a fan, and a quiet bedroom", "bench.bench_night"),
     ("Vosk model install", "bench.model_download"),
     ("Wyoming server", "bench.bench_wyoming"),
 )
@@ -32,7 +33,8 @@ END = "<!-- bench:end -->"
 def run_all(only: set[str] | None = None) -> list[tuple[str, dict[str, str]]]:
     results = []
     for title, module_name in BENCHMARKS:
-        if only and module_name.rsplit(".", 1)[-1] not in only:
+        name = module_name.rsplit(".", 1)[-1]
+        if only and name not in only and name.removeprefix("bench_") not in only:
             continue
         print(f"== {title} ({module_name})", flush=True)
         started = time.perf_counter()
@@ -84,7 +86,7 @@ def write_readme(readme: Path, results: list[tuple[str, dict[str, str]]]) -> Non
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--readme", type=Path, help="write the figures into this README")
-    parser.add_argument("--only", nargs="*", help="module names to run (e.g. bench_router)")
+    parser.add_argument("--only", nargs="*", help="module names to run (e.g. bench_router or router)")
     args = parser.parse_args()
     results = run_all(set(args.only) if args.only else None)
     if args.readme:
