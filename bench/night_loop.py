@@ -2,8 +2,10 @@
 
 `cramp-assistant -vv run --mic-file F --fast --speaker null --log-json`, stderr merged into stdout: the JSON
 events and the debug log come in the order they happened, so the log lines between two `heard` events are
-that utterance's (the endpointer's span in seconds into the file, each engine's own signals). A run's output
-and costs are cached by audio and by a digest of assistant/ and content/.
+that utterance's (the endpointer's utterance length, each engine's own signals). Where an utterance is in
+the file comes from the `heard` event's time (the virtual clock runs with the file): the endpointer's own
+times fall behind the file while the loop does not listen (half-duplex, as it starts to speak). A run's
+output and costs are cached by audio and by a digest of assistant/ and content/.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from bench.speech_corpus import ROOT
 Event = dict[str, Any]
 SLACK = 0.3
 """Seconds either side of a question within which an utterance counts as overlapping it."""
-_SPAN = re.compile(r"assistant\.hearing\.endpointer: utterance ([\d.]+)-([\d.]+) s")
+_SPAN = re.compile(r"assistant\.hearing\.endpointer: utterance ([\d.]+)-([\d.]+) s( \(truncated\))?")
 _SIGNALS = ("assistant.hearing", "assistant.understanding")
 
 
@@ -60,7 +62,10 @@ class LoopRun:
 def parse_output(
     lines: list[str], trailing: float = Settings().endpoint.trailing_silence
 ) -> tuple[list[Heard], list[Event]]:
-    """The loop's merged output (JSON events and `-vv` log lines, in order) as utterances and events."""
+    """The loop's merged output (JSON events and `-vv` log lines, in order) as utterances and events.
+
+    An utterance ends `trailing` seconds before its `heard` event (at it when cut at the maximum length)
+    and lasts what the endpointer says (without its log line: the length of its audio)."""
     heard: list[Heard] = []
     events: list[Event] = []
     pending: list[str] = []
@@ -69,17 +74,17 @@ def parse_output(
         if not line.startswith("{"):
             found = _SPAN.search(line)
             if found:
-                span = (float(found.group(1)), float(found.group(2)))
+                length = float(found.group(2)) - float(found.group(1))
+                span = (length, 0.0 if found.group(3) else trailing)
             if line.startswith("DEBUG " + _SIGNALS[0]) or line.startswith("DEBUG " + _SIGNALS[1]):
                 pending.append(line.strip())
             continue
         event = json.loads(line)
         events.append(event)
         if event["event"] == "heard":
-            if span is None:  # no endpointer line: from the event's time and the audio's length
-                end = float(event["t"]) - trailing
-                span = (end - event["timings"]["speech_ms"] / 1000.0, end)
-            heard.append(Heard(event, span[0], span[1], pending))
+            length, wait = span or (event["timings"]["speech_ms"] / 1000.0, trailing)
+            end = float(event["t"]) - wait
+            heard.append(Heard(event, end - length, end, pending))
             pending, span = [], None
         elif event["event"] == "say" and event.get("source") == "answer" and heard:
             heard[-1].said.append(event["text"])

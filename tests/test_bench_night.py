@@ -138,11 +138,13 @@ def test_answers_are_counted_by_time_against_the_questions() -> None:
     span = "DEBUG assistant.hearing.endpointer: utterance {:.2f}-{:.2f} s"
     lines = [
         json.dumps({"event": "ready", "t": 0.0}),
-        span.format(narration.start, narration.start + 2),
+        # the endpointer's own clock lags the file (it does not listen while the loop starts to speak):
+        # only its length counts; a cut at the maximum length is heard at once, without trailing silence
+        (span + " (truncated)").format(narration.start - 0.8, narration.start + 1.2),
         "DEBUG assistant.hearing.whisper_engine: whisper heard 'a swollen cold' signals",
-        _event(narration.start + 2.6, "answer", "urgent"),
+        _event(narration.start + 2.0, "answer", "urgent"),
         json.dumps({"event": "say", "t": narration.start + 2.6, "text": "Get help", "source": "answer"}),
-        span.format(first.start, first.end),
+        span.format(first.start - 2.5, first.end - 2.5),
         _event(first.end + 0.6, "answer", "relief", {"body_part": "calf"}),
         span.format(second.start, second.end),
         _event(second.end + 0.6, "answer", "relief"),
