@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.night_audio import DEFAULT_QUESTIONS, OUT, QUESTION_COUNT, Manifest, audiobook
-from bench.night_loop import Heard, LoopRun, run_loop
-from bench.quiet_night import quiet_night
+from bench.night_loop import SLACK, Heard, LoopRun, run_loop
+from bench.quiet_night import SOUNDS, Sound, quiet_night
 from bench.speech_corpus import ROOT
 
 
@@ -39,6 +39,13 @@ def _playing(manifest: Manifest, item: Heard) -> str:
     """What the audiobook held where an utterance was heard."""
     pieces = [s for s in manifest.segments if item.overlaps(s, 0.0)]
     return " + ".join(f"{s.kind} ({s.voice}): {s.text[:90]!r}" for s in pieces) or "fan only"
+
+
+def one_line(item: Heard, playing: str) -> str:
+    """A false answer for the table: when, over what, what was heard and done, and why it was believed."""
+    e = item.event
+    verdict = f"{e['intent']} [{e['action']}], {e['reason']}"
+    return f"at {item.start:.1f} s ({playing}): heard {e['heard']!r} -> {verdict}"
 
 
 def false_detail(item: Heard, playing: str) -> dict[str, Any]:
@@ -100,11 +107,13 @@ def score_audiobook(run: LoopRun, manifest: Manifest) -> tuple[dict[str, str], d
         ),
     }
     for n, item in enumerate(false, start=1):
-        e = item.event
-        figures[f"false answer {n}"] = (
-            f"at {item.start:.1f} s ({_playing(manifest, item)[:80]}): heard {e['heard']!r} -> {e['intent']} "
-            f"[{e['action']}], {e['reason']}"
+        figures[f"false answer {n}"] = one_line(item, _playing(manifest, item)[:80])
+    missed = [(q, group) for q, group, ok in zip(questions, on_question, answered, strict=True) if not ok]
+    for n, (question, group) in enumerate(missed, start=1):
+        why = (
+            "; ".join(f"heard {h.event['heard']!r}: {h.event['action_reason']}" for h in group) or "not heard"
         )
+        figures[f"question not answered {n}"] = f"{question.text!r} at {question.start:.1f} s: {why}"
     details = {
         "false answers": [false_detail(h, _playing(manifest, h)) for h in false],
         "questions": [
@@ -125,10 +134,11 @@ def _actions(items: list[Heard]) -> list[str]:
     return [f"{n} {action}" for action, n in sorted(counts.items())]
 
 
-def score_quiet(run: LoopRun, hours: float, sounds: int) -> tuple[dict[str, str], dict[str, Any]]:
+def score_quiet(run: LoopRun, hours: float, sounds: list[Sound]) -> tuple[dict[str, str], dict[str, Any]]:
     responded = [h for h in run.heard if h.responded]
+    counts = ", ".join(f"{sum(s.kind == kind for s in sounds)} {kind}" for kind in sorted(SOUNDS))
     figures = {
-        "quiet night": f"{hours:g} h of room tone, {sounds} small sounds (coughs, creaks, cars, breathing)",
+        "quiet night": f"{hours:g} h of room tone, {len(sounds)} small sounds ({counts})",
         "quiet night: utterances heard": str(len(run.heard)),
         "quiet night: answers": f"{len(responded)} ({', '.join(_actions(responded)) or 'none'})",
         "quiet night: CPU": (
@@ -137,7 +147,13 @@ def score_quiet(run: LoopRun, hours: float, sounds: int) -> tuple[dict[str, str]
             f"{run.cpu_seconds:.0f} s in all, start-up included)"
         ),
     }
-    return figures, {"answers": [false_detail(h, "quiet night") for h in responded]}
+    details = []
+    for n, item in enumerate(responded, start=1):
+        near = [s for s in sounds if item.start < s.start + s.seconds + SLACK and s.start - SLACK < item.end]
+        playing = " + ".join(f"{s.kind} at {s.start:.1f} s (peak {s.peak:g})" for s in near) or "room tone"
+        figures[f"quiet night: answer {n}"] = one_line(item, playing)
+        details.append(false_detail(item, playing))
+    return figures, {"answers": details}
 
 
 def run(
@@ -155,7 +171,7 @@ def run(
         figures.update(found)
     if quiet and night_hours > 0:
         wav, sounds = quiet_night(night_hours)
-        found, details["quiet night"] = score_quiet(run_loop(wav), night_hours, len(sounds))
+        found, details["quiet night"] = score_quiet(run_loop(wav), night_hours, sounds)
         figures.update(found)
     OUT.mkdir(parents=True, exist_ok=True)
     out = OUT / f"results_{minutes:g}min_{night_hours if quiet else 0:g}h.json"

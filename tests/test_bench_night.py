@@ -159,11 +159,15 @@ def test_answers_are_counted_by_time_against_the_questions() -> None:
     figures, details = score_audiobook(LoopRun(heard, events, 36.0, 40.0, 300.0), manifest)
     assert figures["answers to speech not for it"] == "1 (1 answer)"
     assert figures["false alarms (urgent answers among them)"] == "1"
-    assert figures["questions answered"] == "2 of 2"
+    assert figures["questions answered"] == "2 of 2" and "question not answered 1" not in figures
     assert figures["questions answered with the right intent"] == "1 of 2 (1 with every slot right)"
     assert details["false answers"][0]["engine log"] == heard[0].log
-    quiet, _ = score_quiet(LoopRun(heard[3:], events, 36.0, 40.0, 300.0), 0.5, 3)
+    sounds = [quiet_night.Sound(manifest.seconds - 2.0, 0.5, "cough", 0.3)]
+    quiet, _ = score_quiet(LoopRun(heard[3:], events, 36.0, 40.0, 300.0), 0.5, sounds)
     assert quiet["quiet night: answers"] == "0 (none)"
+    assert quiet["quiet night"] == "0.5 h of room tone, 1 small sounds (0 breathing, 0 car, 1 cough, 0 creak)"
+    coughed, _ = score_quiet(LoopRun(heard[:1], events, 36.0, 40.0, 300.0), 0.5, sounds)
+    assert coughed["quiet night: answers"] == "1 (1 answer)" and "quiet night: answer 1" in coughed
     assert quiet["quiet night: CPU"].startswith("72 CPU s per hour (2.0 % of one core")
 
 
