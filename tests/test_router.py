@@ -76,6 +76,12 @@ def test_red_flags_come_before_everything(router: Router) -> None:
     assert router.route("set a timer for ten minutes").intent == "unknown"
 
 
+def test_a_red_flag_word_in_a_story_about_no_leg_is_no_red_flag(router: Router) -> None:
+    story = "such as that the red hot poker will burn you if you hold it too long and the other one"
+    assert router.examine(story).reason != "red-flag phrase"
+    assert router.route("the other calf is red hot").topic == "clot"
+
+
 def test_topics_pick_specific_answers(router: Router) -> None:
     assert router.route("can I take paracetamol for the cramp").topic == "painkillers"
     assert router.route("should I stop taking my statins").topic == "stopping"

@@ -48,8 +48,9 @@ def strings(value: Any, key: str, path: Path, allow_empty: bool = False) -> tupl
 
 def load_red_flags(
     path: Path, data: Mapping[str, Any], normalise: Normaliser
-) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
-    """(topic, normalised phrases) in the order they are checked, and the topics that count anywhere."""
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...], tuple[str, ...]]:
+    """(topic, normalised phrases) in the order they are checked, the topics that count anywhere, and the
+    lists one of which a sentence must name for the other topics to count."""
     flags_table = table(data, "red_flags", "", path)
     order = strings(flags_table.get("order"), "red_flags.order", path)
     flags = []
@@ -57,7 +58,8 @@ def load_red_flags(
         phrases = strings(flags_table.get(topic), f"red_flags.{topic}", path)
         flags.append((topic, tuple(normalise(p) for p in phrases)))
     anywhere = strings(flags_table.get("anywhere", []), "red_flags.anywhere", path, allow_empty=True)
-    return tuple(flags), anywhere
+    about = strings(flags_table.get("about"), "red_flags.about", path)
+    return tuple(flags), anywhere, about
 
 
 def load_sources(path: Path) -> dict[str, Source]:

@@ -66,6 +66,9 @@ class Content:
     red_flags: tuple[tuple[str, tuple[str, ...]], ...]
     """(urgent topic, normalised phrases), in the order they are checked."""
     red_flags_anywhere: frozenset[str]
+    red_flags_about: frozenset[str]
+    """The lists (a leg, a foot, a cramp) one of which a sentence must name for a red flag outside
+    `red_flags_anywhere` to count."""
     """Red-flag topics that count even in a sentence that names no leg, foot or cramp."""
     masker: SlotMasker
     masked: tuple[MaskedSentence, ...]
@@ -200,7 +203,10 @@ def _load_content(directory: Path) -> Content:
     router_table = table(intents_data, "router", "", intents_path)
     slotless = strings(router_table.get("slotless"), "router.slotless", intents_path)
     ex_intents = strings(router_table.get("exercise_intents"), "router.exercise_intents", intents_path)
-    red_flags, flags_anywhere = load_red_flags(intents_path, intents_data, normaliser)
+    red_flags, flags_anywhere, flags_about = load_red_flags(intents_path, intents_data, normaliser)
+    for name in flags_about:
+        if name not in lists:
+            raise ContentError(str(intents_path), "red_flags.about", f"names no list: {name!r}")
     responses, phrases, names, body_ex = load_responses(
         directory / "responses.toml", sources, lists, {topic for topic, _ in red_flags}
     )
@@ -218,6 +224,7 @@ def _load_content(directory: Path) -> Content:
         frozenset(ex_intents),
         red_flags,
         frozenset(flags_anywhere),
+        frozenset(flags_about),
         masker,
         masked,
         responses,

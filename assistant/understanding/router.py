@@ -117,7 +117,6 @@ class Router:
         for sentence in content.masked:
             self._exact[sentence.text].setdefault(sentence.intent, sentence.group)
         self._model = content.intent_model
-        self._domain_lists = set(content.lists) - set(content.out_of_scope_lists)
 
     @classmethod
     def from_content(cls, content: Content, settings: RouterSettings | None = None) -> Router:
@@ -135,7 +134,8 @@ class Router:
         no_exercise = reported_slots(found, self.content.slot_names, withheld=("exercise",))
         if not masked:
             return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no words to match", normalised)
-        flag = self._red_flag(normalised, in_domain=bool({item.list for item in found} & self._domain_lists))
+        about = {item.list for item in found} & self.content.red_flags_about
+        flag = self._red_flag(normalised, in_domain=bool(about))
         if flag:
             return RouterResult(
                 "urgent", no_exercise, 1.0, 1.0, True, "red-flag phrase", normalised, flag[1], flag[0]
