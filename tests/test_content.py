@@ -100,6 +100,7 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("intents.toml", 'names = ["body_part", "side", "exercise"]', 'names = ["limb"]', "slots.names"),
         ("sources.toml", 'title = "NHS: Leg cramps"', "title = 3", "sources.nhs_leg_cramps.title"),
         ("responses.toml", "[exercise_names]", "[exercise_names]\nx = 1\n[unused]", "exercise_names"),
+        ("intents.toml", 'about = ["body_part", "cramp"]', 'about = ["limb"]', "red_flags.about"),
     ],
 )
 def test_broken_content_names_file_and_key(broken: Path, file: str, old: str, new: str, key: str) -> None:
