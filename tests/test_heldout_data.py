@@ -122,25 +122,18 @@ def _assert_short_spoken_lines(cases: list[LabelledCase]) -> None:
         assert re.fullmatch(r"[a-z' ]+", case.text), f"{case.where}: lower-case words only"
 
 
-def test_fourth_heldout_sets_have_the_planned_size_and_spread() -> None:
-    text = _counts(read_cases(HELDOUT4_TEXT))
+@pytest.mark.parametrize(
+    ("typed", "spoken_set"),
+    [(HELDOUT4_TEXT, HELDOUT4_SPOKEN), (HELDOUT5_TEXT, HELDOUT5_SPOKEN)],
+    ids=("set4", "set5"),
+)
+def test_sets_four_and_five_have_the_planned_size_and_spread(typed: Path, spoken_set: Path) -> None:
+    text = _counts(read_cases(typed))
     assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (240, 60)
     minimum = {"relief": 30, "causes": 15, "stretch": 30, "urgent": 15} | {i: 5 for i in CONTROL_INTENTS}
     for intent in INTENTS - {UNKNOWN}:
         assert text[intent] >= minimum.get(intent, 8), f"{intent}: {text[intent]}"
-    cases = read_cases(HELDOUT4_SPOKEN)
-    spoken = _counts(cases)
-    assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (105, 25)
-    _assert_short_spoken_lines(cases)
-
-
-def test_fifth_heldout_sets_have_the_planned_size_and_spread() -> None:
-    text = _counts(read_cases(HELDOUT5_TEXT))
-    assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (240, 60)
-    minimum = {"relief": 30, "causes": 15, "stretch": 30, "urgent": 15} | {i: 5 for i in CONTROL_INTENTS}
-    for intent in INTENTS - {UNKNOWN}:
-        assert text[intent] >= minimum.get(intent, 8), f"{intent}: {text[intent]}"
-    cases = read_cases(HELDOUT5_SPOKEN)
+    cases = read_cases(spoken_set)
     spoken = _counts(cases)
     assert (sum(spoken.values()) - spoken[UNKNOWN], spoken[UNKNOWN]) == (105, 25)
     _assert_short_spoken_lines(cases)
