@@ -232,16 +232,12 @@ def rnnoise_cpu(todo: list[Item]) -> str:
 
 
 def peak_memory_mb(engine: str) -> float:
-    """Peak RSS of a fresh `ask --wav` process answering a noisy question and a radio line (os.wait4)."""
-    import os
-    import subprocess
+    """Peak RSS of a fresh `ask --wav` process answering a noisy question and a radio line."""
+    from bench.peak_memory import peak_rss_mb
 
     audio = ROOT / "tests" / "audio"
     files = [str(audio / "q_calf_cramping_brown12.wav"), str(audio / "radio_cramp.wav")]
-    command = [sys.executable, "-m", "assistant.cli.main", "ask", "--engine", engine, "--wav", *files]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
-    return usage.ru_maxrss / 1024
+    return peak_rss_mb(["ask", "--engine", engine, "--wav", *files])[0]
 
 
 PS_VARIANTS = {
