@@ -9,10 +9,14 @@ The encoder's window: faster-whisper pads every input to Whisper's 30 s window, 
 costs the encoder as much as thirty seconds of speech (about 1.5 of the 1.8 CPU s an utterance took here).
 CTranslate2 accepts shorter inputs, so this engine computes the features with faster-whisper's feature
 extractor and runs CTranslate2's encoder and decoder itself on a window of `min_window_s` seconds (10 by
-default), or the utterance and a second of silence if longer (up to 30 s). Much shorter windows make tiny.en
-loop ("stop, stop, stop, ...") on one-word commands; at 10 s the transcripts of the spoken dev sets were as
-good as at 30 s (bench/bench_policies.py measures both). The number of new tokens is capped by the audio's
-length, so a loop that does start ends early and shows in the compression ratio.
+default), or for longer speech the utterance and a second of silence rounded up to a whole number of those
+windows (up to 30 s: a few window sizes, so CTranslate2's allocator does not keep buffers for every length
+an audiobook's utterances come in). Much shorter windows (the utterance and a second) made tiny.en loop
+("stop, stop, stop, ...") on one-word commands. On 60 utterances of the spoken dev sets the 10 s window
+cost 0.7 CPU s against 2.0 at 30 s; 34 transcripts came out the same, most others differed where both were
+wrong, and a few were said twice ("when should i see a doctor? when should i see a doctor?"), which
+`without_repeats` undoes (20 s was closer still, at half the 30 s cost). The number of new tokens is capped
+by the audio's length, so a loop that does start ends early and shows in the compression ratio.
 
 The decoding is greedy at temperature 0 with no fallback (fallback re-decodes noise several times) and
 no no-speech filter: the signals (mean token log-probability, no-speech probability, compression ratio)
@@ -24,6 +28,7 @@ back from noise.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import zlib
 from collections.abc import Sequence
@@ -116,7 +121,8 @@ class WhisperRecognizer:
 
     def window_frames(self, samples: int) -> int:
         """The encoder's window for an utterance of `samples`, in feature frames."""
-        seconds = min(FULL_WINDOW_S, max(self.min_window_s, samples / SAMPLE_RATE + TRAILING_S))
+        needed = samples / SAMPLE_RATE + TRAILING_S
+        seconds = min(FULL_WINDOW_S, self.min_window_s * max(1, math.ceil(needed / self.min_window_s)))
         return round(seconds * FRAMES_PER_SECOND)
 
     def _decode(self, samples: np.ndarray) -> list[tuple[str, float, float, float]]:
