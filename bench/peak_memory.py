@@ -25,13 +25,13 @@ _RUN = (
 )
 
 
-def peak_rss_mb(args: list[str], **popen: object) -> tuple[float, int]:
+def peak_rss_mb(args: list[str]) -> tuple[float, int]:
     """(peak resident MB, exit status) of `cramp-assistant ARGS` run to its end."""
     with tempfile.TemporaryDirectory() as folder:
         peak_file = Path(folder) / "peak"
         env = {**os.environ, "CRAMP_PEAK_FILE": str(peak_file)}
-        popen.setdefault("stdout", subprocess.DEVNULL)
-        popen.setdefault("stderr", subprocess.DEVNULL)
-        status = subprocess.run([sys.executable, "-c", _RUN, *args], env=env, check=False, **popen).returncode  # type: ignore[call-overload]
+        command = [sys.executable, "-c", _RUN, *args]
+        quiet = subprocess.DEVNULL
+        status = subprocess.run(command, env=env, check=False, stdout=quiet, stderr=quiet).returncode
         kib = int(peak_file.read_text()) if peak_file.is_file() else 0
     return kib / 1024, status

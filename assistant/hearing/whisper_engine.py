@@ -31,7 +31,6 @@ import logging
 import math
 import os
 import zlib
-from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -117,7 +116,7 @@ class WhisperRecognizer:
         samples = np.frombuffer(audio[: len(audio) // 2 * 2], dtype=np.int16).astype(np.float32) / 32768.0
         if len(samples) < MIN_SAMPLES:
             return Transcript("", 0.0, self.name, out_of_domain=bool(len(samples)))
-        return self.verdict(self._decode(samples))
+        return self.verdict(*self._decode(samples))
 
     def window_frames(self, samples: int) -> int:
         """The encoder's window for an utterance of `samples`, in feature frames."""
@@ -125,9 +124,9 @@ class WhisperRecognizer:
         seconds = min(FULL_WINDOW_S, self.min_window_s * max(1, math.ceil(needed / self.min_window_s)))
         return round(seconds * FRAMES_PER_SECOND)
 
-    def _decode(self, samples: np.ndarray) -> list[tuple[str, float, float, float]]:
-        """One greedy (or beam) decode of the utterance on a short window: [(text, avg log-prob, no-speech
-        probability, compression ratio)], one segment."""
+    def _decode(self, samples: np.ndarray) -> tuple[str, WhisperSignals]:
+        """One greedy (or beam) decode of the utterance on a short window: what Whisper wrote, and its
+        signals."""
         import ctranslate2
 
         window = self.window_frames(len(samples))
@@ -150,19 +149,16 @@ class WhisperRecognizer:
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
         text = self._tokenizer.decode(tokens).strip()
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-        return [(text, float(avg_logprob), float(result.no_speech_prob), compression_ratio(text))]
-
-    def verdict(self, segments: Sequence[tuple[str, float, float, float]]) -> Transcript:
-        """The transcript of (text, avg log-prob, no-speech prob, compression ratio) per segment."""
-        raw = " ".join(text.strip() for text, *_ in segments).strip()
-        words = without_repeats(tuple(raw.lower().split()))
-        if not segments:
-            return Transcript("", 0.0, self.name, whisper=WhisperSignals(-10.0, 1.0, 0.0))
         signals = WhisperSignals(
-            avg_logprob=round(min(s[1] for s in segments), 3),
-            no_speech_prob=round(max(s[2] for s in segments), 3),
-            compression_ratio=round(max(s[3] for s in segments), 3),
+            avg_logprob=round(float(avg_logprob), 3),
+            no_speech_prob=round(float(result.no_speech_prob), 3),
+            compression_ratio=round(compression_ratio(text), 3),
         )
+        return text, signals
+
+    def verdict(self, raw: str, signals: WhisperSignals) -> Transcript:
+        """The transcript of what Whisper wrote, with its signals (the belief rule reads them)."""
+        words = without_repeats(tuple(raw.lower().split()))
         _LOGGER.debug("whisper heard %r %s", raw, signals)
         return Transcript(
             text=" ".join(words),
