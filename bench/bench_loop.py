@@ -14,10 +14,8 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,6 +35,7 @@ from assistant.voice.speaker import SynthSpeaker
 from assistant.voice.voice_profile import profile_for
 from bench.bench_voice import QuietPlayer
 from bench.noise import coloured_noise
+from bench.peak_memory import measured_command, read_peak_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIO = ROOT / "tests" / "audio"
@@ -127,14 +126,15 @@ def idle_cpu(folder: Path) -> dict[str, str]:
 def startup_and_memory(folder: Path, runs: int = 3) -> dict[str, str]:
     short = folder / "short.wav"
     write_wav(short, float_to_pcm16(_bed(2.0, 5)))
-    command = [sys.executable, "-m", "assistant.cli.main", "run", "--mic-file", str(short), "--fast"]
-    command += ["--speaker", "null", "--log-json"]
+    args = ["run", "--mic-file", str(short), "--fast", "--speaker", "null", "--log-json"]
+    peak_file = folder / "peak"
+    command, env = measured_command(args, peak_file)
     times: list[float] = []
     peak_mb = 0.0
     for _ in range(runs):
         started = time.perf_counter()
         child = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env
         )
         assert child.stdout is not None
         for line in child.stdout:
@@ -142,10 +142,9 @@ def startup_and_memory(folder: Path, runs: int = 3) -> dict[str, str]:
                 times.append(time.perf_counter() - started)
                 break
         child.stdout.read()
-        # This child's own peak (RUSAGE_CHILDREN would report the largest of every child this process had).
-        _, _, usage = os.wait4(child.pid, 0)
-        child.returncode = 0
-        peak_mb = max(peak_mb, usage.ru_maxrss / 1024)
+        child.wait()
+        # The child's own VmHWM: wait4's ru_maxrss would carry this benchmark's own peak across exec.
+        peak_mb = max(peak_mb, read_peak_mb(peak_file))
     if not times:
         return {"start-up to ready": "did not start (see cramp-assistant run)"}
     warm = times[1:] or times

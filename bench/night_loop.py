@@ -15,7 +15,7 @@ import json
 import os
 import re
 import subprocess
-import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 
 from assistant.settings import Settings
 from bench.night_audio import OUT, Segment
+from bench.peak_memory import measured_command, read_peak_mb
 from bench.speech_corpus import ROOT
 
 Event = dict[str, Any]
@@ -116,21 +117,27 @@ def run_loop(wav: Path) -> LoopRun:
 
 
 def _run_child(wav: Path) -> dict[str, Any]:
-    command = [sys.executable, "-m", "assistant.cli.main", "-vv", "run", "--mic-file", str(wav), "--fast"]
-    command += ["--speaker", "null", "--log-json"]
+    """The loop's output lines, CPU (os.wait4: this child's own user + system time), wall time and peak
+    memory (the child's own VmHWM: wait4's ru_maxrss would carry this benchmark's own peak across exec)."""
+    args = ["-vv", "run", "--mic-file", str(wav), "--fast", "--speaker", "null", "--log-json"]
     started = time.perf_counter()
-    child = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-    )
-    assert child.stdout is not None
-    lines = child.stdout.readlines()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file = Path(folder) / "peak"
+        command, env = measured_command(args, peak_file)
+        child = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        assert child.stdout is not None
+        lines = child.stdout.readlines()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        peak_mb = read_peak_mb(peak_file)
     if child.returncode != 0:
         tail = " / ".join(line.strip() for line in lines[-3:])
         raise RuntimeError(f"the loop exited with {child.returncode}: {tail}")
@@ -138,5 +145,5 @@ def _run_child(wav: Path) -> dict[str, Any]:
         "lines": lines,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "wall_seconds": time.perf_counter() - started,
-        "peak_mb": usage.ru_maxrss / 1024,
+        "peak_mb": peak_mb,
     }

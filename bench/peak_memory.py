@@ -25,13 +25,21 @@ _RUN = (
 )
 
 
+def measured_command(args: list[str], peak_file: Path) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that run `cramp-assistant ARGS` and leave its peak (KiB) in `peak_file`."""
+    return [sys.executable, "-c", _RUN, *args], {**os.environ, "CRAMP_PEAK_FILE": str(peak_file)}
+
+
+def read_peak_mb(peak_file: Path) -> float:
+    """The peak resident MB a `measured_command` child wrote (0 when it did not exit normally)."""
+    return int(peak_file.read_text()) / 1024 if peak_file.is_file() else 0.0
+
+
 def peak_rss_mb(args: list[str]) -> tuple[float, int]:
     """(peak resident MB, exit status) of `cramp-assistant ARGS` run to its end."""
     with tempfile.TemporaryDirectory() as folder:
         peak_file = Path(folder) / "peak"
-        env = {**os.environ, "CRAMP_PEAK_FILE": str(peak_file)}
-        command = [sys.executable, "-c", _RUN, *args]
+        command, env = measured_command(args, peak_file)
         quiet = subprocess.DEVNULL
         status = subprocess.run(command, env=env, check=False, stdout=quiet, stderr=quiet).returncode
-        kib = int(peak_file.read_text()) if peak_file.is_file() else 0
-    return kib / 1024, status
+        return read_peak_mb(peak_file), status
