@@ -101,6 +101,18 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("sources.toml", 'title = "NHS: Leg cramps"', "title = 3", "sources.nhs_leg_cramps.title"),
         ("responses.toml", "[exercise_names]", "[exercise_names]\nx = 1\n[unused]", "exercise_names"),
         ("intents.toml", 'about = ["body_part", "cramp"]', 'about = ["limb"]', "red_flags.about"),
+        (
+            "intents.toml",
+            'quad_stretch = "thigh"',
+            'quad_stretch = "elbow"',
+            "router.exercise_muscles.quad_stretch",
+        ),
+        (
+            "intents.toml",
+            "exercise_muscles = {",
+            'exercise_muscles = "calf"\nx = {',
+            "router.exercise_muscles",
+        ),
     ],
 )
 def test_broken_content_names_file_and_key(broken: Path, file: str, old: str, new: str, key: str) -> None:

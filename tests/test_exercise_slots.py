@@ -46,6 +46,15 @@ def test_an_exercise_intent_reports_the_exercise_and_any_other_the_body_part(mas
     _, found = masker.mask("should i stretch my left quads")
     names = ("body_part", "exercise", "side")
     assert reported_slots(found, names) == {"side": "left", "exercise": "quad_stretch"}
+    assert reported_slots(found, names, muscles={"quad_stretch": "thigh"}) == {
+        "side": "left",
+        "exercise": "quad_stretch",
+        "body_part": "thigh",
+    }
+    assert reported_slots(found, names, muscles={"quad_stretch": "calf"}) == {
+        "side": "left",
+        "exercise": "quad_stretch",
+    }
     assert reported_slots(found, names, withheld=("exercise",)) == {"side": "left", "body_part": "thigh"}
     _, named = masker.mask("does the calf stretch help")
     assert reported_slots(named, names, withheld=("exercise",)) == {}
@@ -60,7 +69,7 @@ def test_without_slot_lists_nothing_is_an_object() -> None:
     ("text", "intent", "slots"),
     [
         # The misses.
-        ("how do i stretch my quads", "stretch", {"exercise": "quad_stretch"}),
+        ("how do i stretch my quads", "stretch", {"exercise": "quad_stretch", "body_part": "thigh"}),
         ("guide me through rotating my ankles", "stretch", {"exercise": "ankle_circles"}),
         ("coach me through stretching before bed", "stretch", {"exercise": "routine"}),
         ("is there anything that relieves cramps fast", "relief", {}),
@@ -68,9 +77,11 @@ def test_without_slot_lists_nothing_is_an_object() -> None:
         (
             "could you help me stretch out my left calf",
             "stretch",
-            {"exercise": "calf_stretch", "side": "left"},
+            {"exercise": "calf_stretch", "side": "left", "body_part": "calf"},
         ),
         ("teach me how to circle my ankles", "stretch", {"exercise": "ankle_circles"}),
+        ("do the calf stretch with me", "stretch", {"exercise": "calf_stretch"}),
+        ("hold my ankle behind me for the stretch", "stretch", {"exercise": "quad_stretch"}),
         ("let's do my stretches before I go to sleep", "stretch", {"exercise": "routine"}),
         ("time me on the wall stretch", "stretch", {"exercise": "calf_stretch"}),
         ("what stretch is good for my hamstrings", "stretch", {"body_part": "hamstring"}),

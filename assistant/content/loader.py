@@ -66,10 +66,12 @@ class Content:
     red_flags: tuple[tuple[str, tuple[str, ...]], ...]
     """(urgent topic, normalised phrases), in the order they are checked."""
     red_flags_anywhere: frozenset[str]
+    """Red-flag topics that count even in a sentence that names no leg, foot or cramp."""
     red_flags_about: frozenset[str]
     """The lists (a leg, a foot, a cramp) one of which a sentence must name for a red flag outside
     `red_flags_anywhere` to count."""
-    """Red-flag topics that count even in a sentence that names no leg, foot or cramp."""
+    exercise_muscles: dict[str, str]
+    """exercise -> the body part it stretches: "stretch my quads" names the thigh as well (slots.py)."""
     masker: SlotMasker
     masked: tuple[MaskedSentence, ...]
     responses: dict[tuple[str, str], Response]
@@ -203,6 +205,14 @@ def _load_content(directory: Path) -> Content:
     router_table = table(intents_data, "router", "", intents_path)
     slotless = strings(router_table.get("slotless"), "router.slotless", intents_path)
     ex_intents = strings(router_table.get("exercise_intents"), "router.exercise_intents", intents_path)
+    muscles = router_table.get("exercise_muscles", {})
+    if not isinstance(muscles, dict):
+        raise ContentError(str(intents_path), "router.exercise_muscles", "must be a table")
+    for exercise, muscle in muscles.items():
+        if exercise not in lists.get("exercise", {}) or muscle not in lists.get("body_part", {}):
+            raise ContentError(
+                str(intents_path), f"router.exercise_muscles.{exercise}", "needs an exercise and a body part"
+            )
     red_flags, flags_anywhere, flags_about = load_red_flags(intents_path, intents_data, normaliser)
     for name in flags_about:
         if name not in lists:
@@ -225,6 +235,7 @@ def _load_content(directory: Path) -> Content:
         red_flags,
         frozenset(flags_anywhere),
         frozenset(flags_about),
+        dict(muscles),
         masker,
         masked,
         responses,

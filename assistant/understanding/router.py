@@ -130,7 +130,7 @@ class Router:
         """The router's full result for `text`: its guess, how sure, and whether and why it accepts it."""
         normalised = self.content.normaliser(text)
         masked, found = self.content.masker.mask(normalised)
-        slots = reported_slots(found, self.content.slot_names)
+        slots = reported_slots(found, self.content.slot_names, muscles=self.content.exercise_muscles)
         no_exercise = reported_slots(found, self.content.slot_names, withheld=("exercise",))
         if not masked:
             return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no words to match", normalised)

@@ -90,16 +90,27 @@ class SlotMasker:
 
 
 def reported_slots(
-    found: Iterable[Found], names: Collection[str], withheld: Collection[str] = ()
+    found: Iterable[Found],
+    names: Collection[str],
+    withheld: Collection[str] = (),
+    muscles: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The first value found of each slot in `names`.
 
     A form of a `withheld` list is not reported, but the slot words inside it are: for an intent that takes
-    no exercise, "should i stretch my quads" still names the thigh.
+    no exercise, "should i stretch my quads" still names the thigh. A reported form's object is reported too
+    when it is the muscle the form's value works (`muscles`, value -> body part): "stretch my quads" is the
+    quad stretch and names the thigh, while "circle my ankles" names no muscle the ankle circles stretch, and
+    in the name "the calf stretch" the body part only qualifies the exercise (no object).
     """
+    muscles = muscles or {}
     slots: dict[str, str] = {}
     for item in found:
-        for part in item.inner if item.list in withheld else (item,):
+        if item.list in withheld:
+            parts: tuple[Found, ...] = item.inner
+        else:
+            parts = (item, *(i for i in item.inner if muscles.get(item.value) == i.value))
+        for part in parts:
             if part.list in names:
                 slots.setdefault(part.list, part.value)
     return slots
