@@ -288,6 +288,11 @@ def run(step: int = DEFAULT_STEP, tsv: Path = DEFAULT_TSV, whisper: bool = True)
     out["pocketsphinx alone (default suppression)"] = figures(
         judge_policy(todo, next(iter(heard.values())), None, dialog, False)
     )
+    from bench.ps_settings import DECODER_SETTINGS, hear_default
+
+    for title, (variant, options) in DECODER_SETTINGS.items():
+        found = hear_default(variant, options, todo, gate)
+        out[f"pocketsphinx alone, {title}"] = figures(judge_policy(todo, found, None, dialog, False))
     if whisper:
         variant, make = WHISPER_VARIANTS["whisper, RNNoise"]
         alone = [i for i in todo if i.entry.kind != "question" or i.entry.voice in WHISPER_ALONE_VOICES]

@@ -10,7 +10,7 @@ import pytest
 from assistant.audio.source import read_wav_pcm16k
 from assistant.content.loader import Content
 from assistant.dialog.dialog import Dialog
-from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
+from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
 from assistant.hearing.wav_batch import speech_span
 
 AUDIO = Path(__file__).parent / "audio"
@@ -123,3 +123,15 @@ def test_the_domain_model_is_cached_and_reused(content: Content, tmp_path: Path)
     third = PocketsphinxRecognizer([*sentences, "stop"], tmp_path)
     assert third.lm_path != first.lm_path
     assert len(list(tmp_path.glob("pocketsphinx-domain-*.lm"))) == 2
+
+
+def test_the_flat_pass_is_a_setting_and_the_tree_pass_alone_still_hears_a_clear_question(
+    content: Content, recognizer: PocketsphinxRecognizer
+) -> None:
+    # The benchmark compares decoder settings (bench/ps_settings.py); the default keeps the flat pass.
+    assert recognizer.decoder.config["fwdflat"] is True
+    tree_only = PocketsphinxRecognizer(
+        [s.text for s in content.sentences], recognizer.lm_path.parent, PocketsphinxTuning(fwdflat=False)
+    )
+    assert tree_only.decoder.config["fwdflat"] is False
+    assert tree_only.transcribe(_speech("q_left_foot.wav")).text == "my left foot is cramping"

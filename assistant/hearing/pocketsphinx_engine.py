@@ -51,6 +51,8 @@ class PocketsphinxTuning:
     topn: int = 4
     """Gaussians scored per codebook: more is slower and a little more accurate on synthetic voices."""
     lw: float = 6.5
+    fwdflat: bool = True
+    """The decoder's second, flat-lexicon pass over the words the first (tree) pass found."""
     live: bool = False
     """Decode while speech arrives (`PocketsphinxStream`). The model's batch cepstral mean needs a whole
     utterance, so even when live the first utterance is decoded whole when it ends, which sets the mean
@@ -107,6 +109,7 @@ class PocketsphinxRecognizer:
                 dict=str(self.dict_path),
                 topn=self.tuning.topn,
                 lw=self.tuning.lw,
+                fwdflat=self.tuning.fwdflat,
                 samprate=SAMPLE_RATE,
                 loglevel="FATAL",
             )

@@ -1,0 +1,77 @@
+"""pocketsphinx decoder settings compared under the default suppression (RNNoise above its gate, else the
+spectral subtraction), each with its own cached transcripts (see `bench_policies.hear_all`).
+
+RNNoise's output does not depend on the decoder, so it is computed once per utterance and cached with its
+CPU time (bench/out/policies/rnnoise-audio.pkl); every setting's real-time factor includes that time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from assistant.hearing.neural_denoise import noise_floor_dbfs
+from assistant.messages import Transcript
+from bench.bench_policies import CACHE, Heard, Item, hear_all
+
+DECODER_SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "fwdflat off": ("noflat", {"fwdflat": False}),
+    "topn 2": ("topn2", {"topn": 2}),
+}
+"""Title -> (variant name in the cache, `PocketsphinxTuning` fields that differ from the default)."""
+RNNOISE_CACHE = CACHE / "rnnoise-audio.pkl"
+
+
+def suppressed(todo: list[Item]) -> dict[str, tuple[bytes, float]]:
+    """Each item's audio after RNNoise and the CPU seconds it took, by the digest of the input audio."""
+    from assistant.hearing.neural_denoise import NoiseSuppressor
+
+    stored: dict[str, tuple[bytes, float]] = (
+        pickle.loads(RNNOISE_CACHE.read_bytes()) if RNNOISE_CACHE.is_file() else {}
+    )
+    missing = [item for item in todo if _digest(item.audio) not in stored]
+    if missing:
+        suppressor = NoiseSuppressor()
+        for item in missing:
+            started = time.process_time()
+            audio = suppressor.suppress(item.audio)
+            stored[_digest(item.audio)] = (audio, time.process_time() - started)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        RNNOISE_CACHE.write_bytes(pickle.dumps(stored))
+    return {key: stored[key] for key in {_digest(item.audio) for item in todo}}
+
+
+def hear_default(variant: str, options: dict[str, Any], todo: list[Item], gate: float) -> dict[str, Heard]:
+    """Each item heard as the default pipeline hears it, with these decoder settings: RNNoise, then the
+    decoder without the subtraction, above the gate; the decoder with the subtraction below it."""
+    noisy = [item for item in todo if noise_floor_dbfs(item.audio) > gate]
+    quiet = [item for item in todo if noise_floor_dbfs(item.audio) <= gate]
+    cleaned = suppressed(noisy)
+    heard = hear_all(f"ps-spectral-{variant}", _decoder(options, spectral=True), quiet)
+    before = [replace(item, audio=cleaned[_digest(item.audio)][0]) for item in noisy]
+    after = hear_all(f"ps-rnnoise-{variant}", _decoder(options, spectral=False), before)
+    for item in noisy:
+        found = after[item.key]
+        heard[item.key] = Heard(found.transcript, found.seconds + cleaned[_digest(item.audio)][1])
+    return heard
+
+
+def _decoder(options: dict[str, Any], spectral: bool) -> Callable[[], Callable[[bytes], Transcript]]:
+    def make() -> Callable[[bytes], Transcript]:
+        from assistant.content.loader import load_content
+        from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
+        from assistant.settings import RecognizerSettings
+
+        sentences = [s.text for s in load_content().sentences]
+        tuning = PocketsphinxTuning(denoise=spectral, **options)
+        return PocketsphinxRecognizer(sentences, RecognizerSettings().models_dir, tuning).transcribe
+
+    return make
+
+
+def _digest(audio: bytes) -> str:
+    return hashlib.sha1(audio).hexdigest()
