@@ -262,7 +262,9 @@ def subsample(tsv: Path, step: int) -> Path:
     return path
 
 
-def run(step: int = DEFAULT_STEP, tsv: Path = DEFAULT_TSV, whisper: bool = True) -> dict[str, str]:
+def run(
+    step: int = DEFAULT_STEP, tsv: Path = DEFAULT_TSV, whisper: bool = True, decoders: tuple[str, ...] = ()
+) -> dict[str, str]:
     started = time.perf_counter()
     entries = build_corpus(subsample(tsv, step), voices=VOICES + VOICES_MORE, noises=NOISES)
     todo = items(entries)
@@ -290,9 +292,9 @@ def run(step: int = DEFAULT_STEP, tsv: Path = DEFAULT_TSV, whisper: bool = True)
     )
     from bench.ps_settings import DECODER_SETTINGS, hear_default
 
-    for title, (variant, options) in DECODER_SETTINGS.items():
-        found = hear_default(variant, options, todo, gate)
-        out[f"pocketsphinx alone, {title}"] = figures(judge_policy(todo, found, None, dialog, False))
+    for variant in decoders:  # other pocketsphinx decoder settings, under the default suppression
+        found = hear_default(variant, DECODER_SETTINGS[variant], todo, gate)
+        out[f"pocketsphinx alone, {variant}"] = figures(judge_policy(todo, found, None, dialog, False))
     if whisper:
         variant, make = WHISPER_VARIANTS["whisper, RNNoise"]
         alone = [i for i in todo if i.entry.kind != "question" or i.entry.voice in WHISPER_ALONE_VOICES]
@@ -328,8 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", type=int, default=DEFAULT_STEP, help="every Nth sentence of the set")
     parser.add_argument("--tsv", type=Path, default=DEFAULT_TSV, help="the spoken sentences")
     parser.add_argument("--no-whisper", action="store_true", help="pocketsphinx variants only")
+    parser.add_argument("--decoder", action="append", default=[], help="bench/ps_settings.py's variants")
     args = parser.parse_args(argv)
-    for name, value in run(args.step, args.tsv, not args.no_whisper).items():
+    for name, value in run(args.step, args.tsv, not args.no_whisper, tuple(args.decoder)).items():
         print(f"{name}: {value}", flush=True)
     return 0
 

@@ -1,5 +1,6 @@
 """pocketsphinx decoder settings compared under the default suppression (RNNoise above its gate, else the
-spectral subtraction), each with its own cached transcripts (see `bench_policies.hear_all`).
+spectral subtraction), each with its own cached transcripts (see `bench_policies.hear_all`): run
+`python -m bench.bench_policies --no-whisper --decoder noflat`.
 
 RNNoise's output does not depend on the decoder, so it is computed once per utterance and cached with its
 CPU time (bench/out/policies/rnnoise-audio.pkl); every setting's real-time factor includes that time.
@@ -18,11 +19,12 @@ from assistant.hearing.neural_denoise import noise_floor_dbfs
 from assistant.messages import Transcript
 from bench.bench_policies import CACHE, Heard, Item, hear_all
 
-DECODER_SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
-    "fwdflat off": ("noflat", {"fwdflat": False}),
-    "topn 2": ("topn2", {"topn": 2}),
+DECODER_SETTINGS: dict[str, dict[str, Any]] = {
+    "noflat": {"fwdflat": False},
+    "topn2": {"topn": 2},
 }
-"""Title -> (variant name in the cache, `PocketsphinxTuning` fields that differ from the default)."""
+"""Variant name (of the cache, and `bench_policies --decoder NAME`) -> the `PocketsphinxTuning` fields
+that differ from the default. Measured on held-out set 5 (every 2nd line), both lose exact sentences."""
 RNNOISE_CACHE = CACHE / "rnnoise-audio.pkl"
 
 
