@@ -12,6 +12,7 @@ import logging
 import os
 import pickle
 import random
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,15 +98,20 @@ class Content:
         """Sentences a person might say, for a recogniser's language model or grammar.
 
         A bounded share of each template's expansions, with slot values filled in; the first expansion of
-        each template is filled with every spoken form, so every form appears in some sentence.
+        each template is filled with every spoken form, so every form appears in some sentence. The form that
+        fills an expansion depends only on its template's first expansion and its place among that template's
+        expansions, so adding or editing a template leaves every other template's sentences (and so the
+        language model) as they were: with a global count, one new template re-filled all that followed it.
         """
         out: dict[tuple[str, str], Sentence] = {}
         per_template: dict[int, int] = {}
-        for index, masked in enumerate(self.masked):
+        offset: dict[int, int] = {}
+        for masked in self.masked:
             seen = per_template.get(masked.template, 0)
             if seen >= SENTENCES_PER_TEMPLATE:
                 continue
             per_template[masked.template] = seen + 1
+            start = offset.setdefault(masked.template, zlib.crc32(masked.spoken.encode()))
             intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
             forms = [
                 [(value, form) for value, spoken in self.lists[name].items() for form in spoken]
@@ -116,7 +122,7 @@ class Content:
                 words = masked.spoken
                 slots: dict[str, str] = {}
                 for name, options in zip(masked.slots, forms, strict=True):
-                    value, form = options[(index + k) % len(options)]
+                    value, form = options[(start + seen + k) % len(options)]
                     words = words.replace(slot_placeholder(name), form, 1)
                     if name in self.slot_names:
                         slots[name] = value
