@@ -56,6 +56,25 @@ def test_no_doses_in_anything_said(content: Content) -> None:
         assert " mg" not in text and "milligram" not in text.lower()
 
 
+def test_a_new_template_leaves_the_other_sentences_as_they_were(content: Content, tmp_path: Path) -> None:
+    """The recognisers' sentences (and so pocketsphinx's language model) of every other template stay the
+    same when a template is added before them: each fills its slots from its own expansions only."""
+    target = tmp_path / "content"
+    shutil.copytree(content_dir(), target)
+    first = "[intents.relief.groups.default]\nsentences = [\n"
+    _edit(target / "intents.toml", first, first + '  "my {body_part} feels odd tonight",\n')
+    added = load_content(target, cache=False)
+    before = {(s.text, s.intent) for s in content.sentences}
+    after = {(s.text, s.intent) for s in added.sentences}
+    assert before <= after
+    new_texts = {text for text, _ in after - before}
+    assert new_texts == {f"my {form} feels odd tonight" for form in _forms(content)}
+
+
+def _forms(content: Content) -> set[str]:
+    return {form for forms in content.lists["body_part"].values() for form in forms}
+
+
 @pytest.fixture
 def broken(tmp_path: Path) -> Path:
     target = tmp_path / "content"
