@@ -88,9 +88,11 @@ class Counting:
     def __init__(self, text: str) -> None:
         self.text = text
         self.calls = 0
+        self.heard = b""
 
     def transcribe(self, audio: bytes) -> Transcript:
         self.calls += 1
+        self.heard = audio
         return _whisper(self.text)
 
 
@@ -135,3 +137,26 @@ def test_a_sure_second_opinion_of_other_talk_overrules_the_first(router: Router)
     radio = _whisper("what a game, and the legs went in the last ten minutes")
     transcript, _, belief = _judge(Transcript(**{**first.__dict__, "second": radio}), router)
     assert transcript.engine == "whisper" and not belief.believed
+
+
+def test_the_second_engine_hears_the_audio_the_suppressor_did_not_touch(
+    pocketsphinx: object, router: Router
+) -> None:
+    from assistant.hearing.suppressed import SuppressedRecognizer
+
+    cleaned: list[bytes] = []
+
+    def suppress(audio: bytes) -> bytes:
+        cleaned.append(audio)
+        return audio[: len(audio) // 4 * 2] + bytes(len(audio) - len(audio) // 4 * 2)  # half of it silenced
+
+    audio = read_wav_pcm16k(AUDIO / "radio_cramp.wav")
+    second = Counting("their midfielder was carried off with cramp")
+    first = SuppressedRecognizer(pocketsphinx, suppress)  # type: ignore[arg-type]
+    stream = SecondOpinionRecognizer(first, second, router.route).start()
+    for start in range(0, len(audio), 3200):
+        stream.accept(audio[start : start + 3200])
+    stream.prepare()
+    heard = stream.finish()
+    assert cleaned and cleaned[-1] == audio  # pocketsphinx heard the suppressor's output
+    assert heard.second is not None and second.heard == audio  # Whisper heard the audio as it came

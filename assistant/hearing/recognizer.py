@@ -86,7 +86,9 @@ def create_recognizer(
     sentences: Sequence[str],
     route: Callable[[str], IntentMatch] | None = None,
 ) -> Recognizer:
-    """The engine the settings ask for, restricted to the sentences, behind the noise suppressor.
+    """The engine the settings ask for, restricted to the sentences; pocketsphinx and Vosk behind the noise
+    suppressor, Whisper (alone or as the second opinion) hearing the audio as it came: RNNoise's output cost
+    Whisper more than the noise did (measured on the spoken sets, see second_opinion_engine).
 
     "auto" takes Vosk when `find_vosk_model` finds a usable model; else pocketsphinx with Whisper as the
     second opinion when faster-whisper and a model are installed (`route` routes pocketsphinx's transcript
@@ -99,13 +101,16 @@ def create_recognizer(
         raise SettingsError(
             f"recognizer.engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})"
         )
-    suppressor = _suppressor(settings)
-    recognizer = _engine(settings, sentences, route)
-    if suppressor is None:
+    return _engine(settings, sentences, route)
+
+
+def _suppressed(recognizer: Recognizer, suppress: Callable[[bytes], bytes] | None) -> Recognizer:
+    """`recognizer` behind the noise suppressor (or as it is when there is none)."""
+    if suppress is None:
         return recognizer
     from assistant.hearing.suppressed import SuppressedRecognizer
 
-    return SuppressedRecognizer(recognizer, suppressor)
+    return SuppressedRecognizer(recognizer, suppress)
 
 
 def _engine(
@@ -119,14 +124,14 @@ def _engine(
     if engine == "whisper":
         from assistant.hearing.whisper_engine import WhisperRecognizer
 
-        return WhisperRecognizer(settings.models_dir, settings.model)
+        return WhisperRecognizer(settings.models_dir, settings.model)  # it hears the audio as it came
     if engine in ("auto", "vosk"):
         model = find_vosk_model(settings)
         if model is not None:
             from assistant.hearing.vosk_engine import VoskRecognizer
 
             _LOGGER.info("recogniser: vosk with %s", model)
-            return VoskRecognizer(model, sentences)
+            return _suppressed(VoskRecognizer(model, sentences), _suppressor(settings))
         if engine == "vosk":
             raise ModelError(
                 f"no Vosk model in {settings.models_dir}: run `cramp-assistant models download` "
@@ -137,12 +142,13 @@ def _engine(
     # pocketsphinx keeps its spectral subtraction (gated at -55 dBFS) behind RNNoise (gated at -40): in a
     # loud room RNNoise cleans first and the subtraction then finds too little noise to act; between the
     # two gates (a quiet fan, an 8-bit file's quantisation noise) the subtraction alone acts, as before.
-    first = PocketsphinxRecognizer(sentences, settings.models_dir)
+    first = _suppressed(PocketsphinxRecognizer(sentences, settings.models_dir), _suppressor(settings))
     if engine == "auto" and settings.second_opinion:
         second = _whisper_or_none(settings)
         if second is not None:
             from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
 
+            # `first` is behind the suppressor; the second opinion hears the audio as it came.
             _LOGGER.info("recogniser: pocketsphinx, Whisper as the second opinion")
             return SecondOpinionRecognizer(first, second, route or _content_router())
     _LOGGER.info("recogniser: pocketsphinx")
