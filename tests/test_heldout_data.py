@@ -33,6 +33,9 @@ HELDOUT4_SPOKEN = DATA_DIR / "heldout4_spoken.tsv"
 HELDOUT5_TEXT = DATA_DIR / "heldout5_text.tsv"
 HELDOUT5_SPOKEN = DATA_DIR / "heldout5_spoken.tsv"
 HELDOUT5_NIGHT = DATA_DIR / "heldout5_night.tsv"
+HELDOUT6_TEXT = DATA_DIR / "heldout6_text.tsv"
+HELDOUT6_SPOKEN = DATA_DIR / "heldout6_spoken.tsv"
+HELDOUT6_NIGHT = DATA_DIR / "heldout6_night.tsv"
 NIGHT_SCRIPT = DATA_DIR / "night_script.md"
 ALL_SETS = (
     HELDOUT_TEXT,
@@ -40,15 +43,30 @@ ALL_SETS = (
     HELDOUT3_TEXT,
     HELDOUT4_TEXT,
     HELDOUT5_TEXT,
+    HELDOUT6_TEXT,
     DEV_TEXT,
     HELDOUT_SPOKEN,
     HELDOUT3_SPOKEN,
     HELDOUT4_SPOKEN,
     HELDOUT5_SPOKEN,
+    HELDOUT6_SPOKEN,
 )
-HELDOUT_TEXT_SETS = (HELDOUT_TEXT, HELDOUT2_TEXT, HELDOUT3_TEXT, HELDOUT4_TEXT, HELDOUT5_TEXT)
-HELDOUT_SPOKEN_SETS = (HELDOUT_SPOKEN, HELDOUT3_SPOKEN, HELDOUT4_SPOKEN, HELDOUT5_SPOKEN)
-NIGHT_QUESTION_SETS = (HELDOUT5_NIGHT,)
+HELDOUT_TEXT_SETS = (
+    HELDOUT_TEXT,
+    HELDOUT2_TEXT,
+    HELDOUT3_TEXT,
+    HELDOUT4_TEXT,
+    HELDOUT5_TEXT,
+    HELDOUT6_TEXT,
+)
+HELDOUT_SPOKEN_SETS = (
+    HELDOUT_SPOKEN,
+    HELDOUT3_SPOKEN,
+    HELDOUT4_SPOKEN,
+    HELDOUT5_SPOKEN,
+    HELDOUT6_SPOKEN,
+)
+NIGHT_QUESTION_SETS = (HELDOUT5_NIGHT, HELDOUT6_NIGHT)
 """Questions asked among long unrelated speech: in scope only, too few to cover every intent."""
 
 HELDOUT_TEXT_MINIMUM = {"relief": 25, "causes": 12, "stretch": 12, "urgent": 12, UNKNOWN: 50} | {
@@ -124,10 +142,10 @@ def _assert_short_spoken_lines(cases: list[LabelledCase]) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "spoken_set"),
-    [(HELDOUT4_TEXT, HELDOUT4_SPOKEN), (HELDOUT5_TEXT, HELDOUT5_SPOKEN)],
-    ids=("set4", "set5"),
+    [(HELDOUT4_TEXT, HELDOUT4_SPOKEN), (HELDOUT5_TEXT, HELDOUT5_SPOKEN), (HELDOUT6_TEXT, HELDOUT6_SPOKEN)],
+    ids=("set4", "set5", "set6"),
 )
-def test_sets_four_and_five_have_the_planned_size_and_spread(typed: Path, spoken_set: Path) -> None:
+def test_sets_four_five_and_six_have_the_planned_size_and_spread(typed: Path, spoken_set: Path) -> None:
     text = _counts(read_cases(typed))
     assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (240, 60)
     minimum = {"relief": 30, "causes": 15, "stretch": 30, "urgent": 15} | {i: 5 for i in CONTROL_INTENTS}
@@ -139,8 +157,9 @@ def test_sets_four_and_five_have_the_planned_size_and_spread(typed: Path, spoken
     _assert_short_spoken_lines(cases)
 
 
-def test_fifth_night_questions_are_in_scope_and_mostly_relief() -> None:
-    cases = read_cases(HELDOUT5_NIGHT)
+@pytest.mark.parametrize("path", NIGHT_QUESTION_SETS, ids=lambda path: path.name)
+def test_night_questions_are_in_scope_and_mostly_relief(path: Path) -> None:
+    cases = read_cases(path)
     night = _counts(cases)
     assert sum(night.values()) == 12
     assert night[UNKNOWN] == 0
