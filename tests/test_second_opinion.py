@@ -9,8 +9,8 @@ import pytest
 
 from assistant.audio.source import read_wav_pcm16k
 from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
-from assistant.messages import Transcript, WhisperSignals
-from assistant.understanding.belief import Belief
+from assistant.messages import IntentMatch, Transcript, WhisperSignals
+from assistant.understanding.belief import Belief, believed
 from assistant.understanding.router import Router, RouterResult
 from assistant.understanding.second_opinion import judge, needs_second_opinion
 
@@ -160,3 +160,20 @@ def test_the_second_engine_hears_the_audio_the_suppressor_did_not_touch(
     heard = stream.finish()
     assert cleaned and cleaned[-1] == audio  # pocketsphinx heard the suppressor's output
     assert heard.second is not None and second.heard == audio  # Whisper heard the audio as it came
+
+
+def test_word_salad_the_router_is_sure_of_still_gets_the_second_opinion() -> None:
+    salad = _ps("would it be overuse now the old toes this feet for this knot")
+    sure_but_far = IntentMatch("relief", {}, score=0.6, probability=0.95)
+    sure_and_close = IntentMatch("relief", {}, score=0.9, probability=0.95)
+    assert needs_second_opinion(salad, sure_but_far)
+    assert not needs_second_opinion(salad, sure_and_close)
+
+
+def test_whisper_alone_is_not_believed_far_from_every_domain_sentence() -> None:
+    heard = _whisper("what do you like cats if you wear me")
+    far = IntentMatch("help", {}, score=0.47, probability=0.95)
+    assert not believed(heard, far)
+    assert "closeness" in believed(heard, far).reason
+    assert believed(heard, far, agreed=True)  # two engines routed to the same intent are evidence enough
+    assert believed(heard, IntentMatch("help", {}, score=0.7, probability=0.95))
