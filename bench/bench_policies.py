@@ -89,7 +89,7 @@ def hear_all(
 ) -> dict[str, Heard]:
     """Each item's transcript by one engine variant, cached on disk by variant and audio."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{variant}.pkl"
+    path = CACHE / f"{variant}-{hearing_digest()}.pkl"
     stored = pickle.loads(path.read_bytes()) if path.is_file() else {}
     cached = {key: Heard(*value) if isinstance(value, tuple) else value for key, value in stored.items()}
     missing = [item for item in todo if _digest(item) not in cached]
@@ -103,6 +103,18 @@ def hear_all(
                 _save(path, cached)
         _save(path, cached)
     return {item.key: cached[_digest(item)] for item in todo}
+
+
+def hearing_digest() -> str:
+    """A digest of what a transcript depends on: the content (the language model and Whisper's prompt are
+    built from it) and the hearing and content-loading code. Transcripts cached under another digest are
+    not reused (a language model change once left the real recordings' old transcripts in use)."""
+    digest = hashlib.sha1()
+    for folder in ("content", "assistant/hearing", "assistant/content"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def _save(path: Path, cached: dict[str, Heard]) -> None:
