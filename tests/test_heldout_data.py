@@ -37,20 +37,6 @@ HELDOUT6_TEXT = DATA_DIR / "heldout6_text.tsv"
 HELDOUT6_SPOKEN = DATA_DIR / "heldout6_spoken.tsv"
 HELDOUT6_NIGHT = DATA_DIR / "heldout6_night.tsv"
 NIGHT_SCRIPT = DATA_DIR / "night_script.md"
-ALL_SETS = (
-    HELDOUT_TEXT,
-    HELDOUT2_TEXT,
-    HELDOUT3_TEXT,
-    HELDOUT4_TEXT,
-    HELDOUT5_TEXT,
-    HELDOUT6_TEXT,
-    DEV_TEXT,
-    HELDOUT_SPOKEN,
-    HELDOUT3_SPOKEN,
-    HELDOUT4_SPOKEN,
-    HELDOUT5_SPOKEN,
-    HELDOUT6_SPOKEN,
-)
 HELDOUT_TEXT_SETS = (
     HELDOUT_TEXT,
     HELDOUT2_TEXT,
@@ -66,6 +52,7 @@ HELDOUT_SPOKEN_SETS = (
     HELDOUT5_SPOKEN,
     HELDOUT6_SPOKEN,
 )
+ALL_SETS = (*HELDOUT_TEXT_SETS, DEV_TEXT, *HELDOUT_SPOKEN_SETS)
 NIGHT_QUESTION_SETS = (HELDOUT5_NIGHT, HELDOUT6_NIGHT)
 """Questions asked among long unrelated speech: in scope only, too few to cover every intent."""
 
