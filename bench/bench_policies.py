@@ -36,7 +36,7 @@ from assistant.hearing.wav_batch import speech_span
 from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Transcript
 from assistant.understanding.second_opinion import needs_second_opinion
 from bench.recognition_eval import percentile
-from bench.speech_corpus import ROOT, CorpusEntry, build_corpus
+from bench.speech_corpus import ROOT, CorpusEntry, build_corpus, tree_digest
 from bench.synth import Voice
 
 VOICES = (Voice("espeak-ng", "en-us", 175), Voice("espeak-ng", "en+f3", 175), Voice("flite", "slt"))
@@ -109,12 +109,7 @@ def hearing_digest() -> str:
     """A digest of what a transcript depends on: the content (the language model and Whisper's prompt are
     built from it) and the hearing and content-loading code. Transcripts cached under another digest are
     not reused (a language model change once left the real recordings' old transcripts in use)."""
-    digest = hashlib.sha1()
-    for folder in ("content", "assistant/hearing", "assistant/content"):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:10]
+    return tree_digest(("content", "assistant/hearing", "assistant/content"), 10)
 
 
 def _save(path: Path, cached: dict[str, Heard]) -> None:

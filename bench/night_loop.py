@@ -10,7 +10,6 @@ output and costs are cached by audio and by a digest of assistant/ and content/.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -24,7 +23,7 @@ from typing import Any
 from assistant.settings import Settings
 from bench.night_audio import OUT, Segment
 from bench.peak_memory import measured_command, read_peak_mb
-from bench.speech_corpus import ROOT
+from bench.speech_corpus import ROOT, tree_digest
 
 Event = dict[str, Any]
 SLACK = 0.3
@@ -94,12 +93,7 @@ def parse_output(
 
 def code_digest() -> str:
     """A digest of the code and content the loop runs on (a cached run is reused only for the same)."""
-    digest = hashlib.sha1()
-    for folder in ("assistant", "content"):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:12]
+    return tree_digest(("assistant", "content"), 12)
 
 
 def run_loop(wav: Path) -> LoopRun:

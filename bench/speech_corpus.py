@@ -33,6 +33,19 @@ from bench.noise import RATE, mix_at_snr, pad
 from bench.synth import SynthError, Voice, available, synthesize
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree_digest(folders: Iterable[str], length: int) -> str:
+    """A digest of every file under these folders of the repository (paths and bytes, caches left out): the
+    key under which a benchmark reuses what it computed from that code and content."""
+    digest = hashlib.sha1()
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()[:length]
+
+
 DEFAULT_TSV = ROOT / "tests" / "data" / "heldout3_spoken.tsv"
 DEFAULT_OUT = ROOT / "bench" / "out" / "speech"
 RADIO_TEXT = Path(__file__).resolve().parent / "data" / "radio_talk_show.txt"
