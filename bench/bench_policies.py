@@ -22,9 +22,10 @@ import hashlib
 import pickle
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from assistant.audio.source import WavSource, read_wav_pcm16k
 from assistant.content.loader import load_content
@@ -192,15 +193,19 @@ def by_voice(results: list[Result]) -> dict[str, str]:
     return out
 
 
-def _pocketsphinx(spectral: bool, rnnoise: bool) -> Callable[[], Callable[[bytes], Transcript]]:
+def pocketsphinx_maker(
+    spectral: bool, rnnoise: bool, options: Mapping[str, Any] | None = None
+) -> Callable[[], Callable[[bytes], Transcript]]:
+    """A maker of pocketsphinx's transcribe, with or without each suppressor, and decoder `options`
+    (`PocketsphinxTuning` fields that differ from the default)."""
+
     def make() -> Callable[[bytes], Transcript]:
         from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
         from assistant.settings import RecognizerSettings
 
         sentences = [s.text for s in load_content().sentences]
-        engine = PocketsphinxRecognizer(
-            sentences, RecognizerSettings().models_dir, PocketsphinxTuning(denoise=spectral)
-        )
+        tuning = PocketsphinxTuning(denoise=spectral, **(options or {}))
+        engine = PocketsphinxRecognizer(sentences, RecognizerSettings().models_dir, tuning)
         return _rnnoise(engine.transcribe) if rnnoise else engine.transcribe
 
     return make
@@ -248,8 +253,8 @@ def peak_memory_mb(engine: str) -> float:
 
 
 PS_VARIANTS = {
-    "pocketsphinx, spectral subtraction only (before)": ("ps-spectral", _pocketsphinx(True, False)),
-    "pocketsphinx, RNNoise only": ("ps-rnnoise", _pocketsphinx(False, True)),
+    "pocketsphinx, spectral subtraction only (before)": ("ps-spectral", pocketsphinx_maker(True, False)),
+    "pocketsphinx, RNNoise only": ("ps-rnnoise", pocketsphinx_maker(False, True)),
 }
 WHISPER_VARIANTS = {
     # Whisper hears the audio as it came, alone and as the second opinion (RNNoise's output cost it more

@@ -11,13 +11,11 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from assistant.hearing.neural_denoise import noise_floor_dbfs
-from assistant.messages import Transcript
-from bench.bench_policies import CACHE, Heard, Item, hear_all
+from bench.bench_policies import CACHE, Heard, Item, hear_all, pocketsphinx_maker
 
 DECODER_SETTINGS: dict[str, dict[str, Any]] = {
     "noflat": {"fwdflat": False},
@@ -50,29 +48,17 @@ def suppressed(todo: list[Item]) -> dict[str, tuple[bytes, float]]:
 def hear_default(variant: str, options: dict[str, Any], todo: list[Item], gate: float) -> dict[str, Heard]:
     """Each item heard as the default pipeline hears it, with these decoder settings: RNNoise, then the
     decoder without the subtraction, above the gate; the decoder with the subtraction below it."""
-    noisy = [item for item in todo if noise_floor_dbfs(item.audio) > gate]
-    quiet = [item for item in todo if noise_floor_dbfs(item.audio) <= gate]
+    above = {item.key: noise_floor_dbfs(item.audio) > gate for item in todo}
+    noisy = [item for item in todo if above[item.key]]
+    quiet = [item for item in todo if not above[item.key]]
     cleaned = suppressed(noisy)
-    heard = hear_all(f"ps-spectral-{variant}", _decoder(options, spectral=True), quiet)
+    heard = hear_all(f"ps-spectral-{variant}", pocketsphinx_maker(True, False, options), quiet)
     before = [replace(item, audio=cleaned[_digest(item.audio)][0]) for item in noisy]
-    after = hear_all(f"ps-rnnoise-{variant}", _decoder(options, spectral=False), before)
+    after = hear_all(f"ps-rnnoise-{variant}", pocketsphinx_maker(False, False, options), before)
     for item in noisy:
         found = after[item.key]
         heard[item.key] = Heard(found.transcript, found.seconds + cleaned[_digest(item.audio)][1])
     return heard
-
-
-def _decoder(options: dict[str, Any], spectral: bool) -> Callable[[], Callable[[bytes], Transcript]]:
-    def make() -> Callable[[bytes], Transcript]:
-        from assistant.content.loader import load_content
-        from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
-        from assistant.settings import RecognizerSettings
-
-        sentences = [s.text for s in load_content().sentences]
-        tuning = PocketsphinxTuning(denoise=spectral, **options)
-        return PocketsphinxRecognizer(sentences, RecognizerSettings().models_dir, tuning).transcribe
-
-    return make
 
 
 def _digest(audio: bytes) -> str:
