@@ -111,7 +111,9 @@ class Content:
             if seen >= SENTENCES_PER_TEMPLATE:
                 continue
             per_template[masked.template] = seen + 1
-            start = offset.setdefault(masked.template, zlib.crc32(masked.spoken.encode()))
+            if masked.template not in offset:
+                offset[masked.template] = zlib.crc32(masked.spoken.encode())
+            start = offset[masked.template]
             intent = "unknown" if masked.intent == OUT_OF_SCOPE else masked.intent
             forms = [
                 [(value, form) for value, spoken in self.lists[name].items() for form in spoken]

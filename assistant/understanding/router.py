@@ -183,11 +183,8 @@ class Router:
         posterior = self._model.posterior(words)
         fuzzy = self._fuzzy_by_intent(masked, oov, posterior)
         for exact, group in self._exact.get(masked, {}).items():
-            fuzzy[exact] = (
-                100.0,
-                masked,
-                group,
-            )  # a template sentence itself, though not in the matched share
+            # A template sentence itself, though not in the matched share.
+            fuzzy[exact] = (100.0, masked, group)
         if not fuzzy:
             return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no template sentence to compare", normalised)
         top_fuzzy = max(score for score, _, _ in fuzzy.values())
