@@ -36,6 +36,9 @@ HELDOUT5_NIGHT = DATA_DIR / "heldout5_night.tsv"
 HELDOUT6_TEXT = DATA_DIR / "heldout6_text.tsv"
 HELDOUT6_SPOKEN = DATA_DIR / "heldout6_spoken.tsv"
 HELDOUT6_NIGHT = DATA_DIR / "heldout6_night.tsv"
+HELDOUT7_TEXT = DATA_DIR / "heldout7_text.tsv"
+HELDOUT7_SPOKEN = DATA_DIR / "heldout7_spoken.tsv"
+HELDOUT7_NIGHT = DATA_DIR / "heldout7_night.tsv"
 NIGHT_SCRIPT = DATA_DIR / "night_script.md"
 HELDOUT_TEXT_SETS = (
     HELDOUT_TEXT,
@@ -44,6 +47,7 @@ HELDOUT_TEXT_SETS = (
     HELDOUT4_TEXT,
     HELDOUT5_TEXT,
     HELDOUT6_TEXT,
+    HELDOUT7_TEXT,
 )
 HELDOUT_SPOKEN_SETS = (
     HELDOUT_SPOKEN,
@@ -51,9 +55,10 @@ HELDOUT_SPOKEN_SETS = (
     HELDOUT4_SPOKEN,
     HELDOUT5_SPOKEN,
     HELDOUT6_SPOKEN,
+    HELDOUT7_SPOKEN,
 )
 ALL_SETS = (*HELDOUT_TEXT_SETS, DEV_TEXT, *HELDOUT_SPOKEN_SETS)
-NIGHT_QUESTION_SETS = (HELDOUT5_NIGHT, HELDOUT6_NIGHT)
+NIGHT_QUESTION_SETS = (HELDOUT5_NIGHT, HELDOUT6_NIGHT, HELDOUT7_NIGHT)
 """Questions asked among long unrelated speech: in scope only, too few to cover every intent."""
 
 HELDOUT_TEXT_MINIMUM = {"relief": 25, "causes": 12, "stretch": 12, "urgent": 12, UNKNOWN: 50} | {
@@ -129,10 +134,15 @@ def _assert_short_spoken_lines(cases: list[LabelledCase]) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "spoken_set"),
-    [(HELDOUT4_TEXT, HELDOUT4_SPOKEN), (HELDOUT5_TEXT, HELDOUT5_SPOKEN), (HELDOUT6_TEXT, HELDOUT6_SPOKEN)],
-    ids=("set4", "set5", "set6"),
+    [
+        (HELDOUT4_TEXT, HELDOUT4_SPOKEN),
+        (HELDOUT5_TEXT, HELDOUT5_SPOKEN),
+        (HELDOUT6_TEXT, HELDOUT6_SPOKEN),
+        (HELDOUT7_TEXT, HELDOUT7_SPOKEN),
+    ],
+    ids=("set4", "set5", "set6", "set7"),
 )
-def test_sets_four_five_and_six_have_the_planned_size_and_spread(typed: Path, spoken_set: Path) -> None:
+def test_sets_four_to_seven_have_the_planned_size_and_spread(typed: Path, spoken_set: Path) -> None:
     text = _counts(read_cases(typed))
     assert (sum(text.values()) - text[UNKNOWN], text[UNKNOWN]) == (240, 60)
     minimum = {"relief": 30, "causes": 15, "stretch": 30, "urgent": 15} | {i: 5 for i in CONTROL_INTENTS}
