@@ -177,3 +177,13 @@ def test_whisper_alone_is_not_believed_far_from_every_domain_sentence() -> None:
     assert "closeness" in believed(heard, far).reason
     assert believed(heard, far, agreed=True)  # two engines routed to the same intent are evidence enough
     assert believed(heard, IntentMatch("help", {}, score=0.7, probability=0.95))
+
+
+def test_long_talk_far_from_the_domain_is_rejected_without_asking_whisper(router: Router) -> None:
+    salad = _ps("and the toes of this night were a cramp in the milk of a foot for the doctor i heat")
+    far = IntentMatch("relief", {}, score=0.6, probability=0.95)
+    assert len(salad.words) > 16
+    assert not needs_second_opinion(salad, far)
+    assert not believed(salad, far)  # so nothing Whisper could hear would change the answer for it
+    question = _ps("my calf is cramping what do i do", confidence=0.4)
+    assert needs_second_opinion(question, IntentMatch("relief", {}, score=0.6, probability=0.95))
