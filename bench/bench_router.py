@@ -14,9 +14,10 @@ from assistant.understanding.router import Router
 from bench.router_eval import DATA, RouterReport, evaluate_file
 
 SETS = (
-    ("heldout6_text", "held-out set 6 (by a helper who saw no templates; measured once, after tuning)"),
-    ("heldout5_text", "held-out set 5 (measured once in the previous round; seen since)"),
-    ("heldout4_text", "held-out set 4 (measured once in the previous round; seen since)"),
+    ("heldout7_text", "held-out set 7 (by a helper who saw no templates; measured once, after tuning)"),
+    ("heldout6_text", "held-out set 6 (measured once last round; seen since)"),
+    ("heldout5_text", "held-out set 5 (measured once in an earlier round; seen since)"),
+    ("heldout4_text", "held-out set 4 (measured once in an earlier round; seen since)"),
     ("heldout3_text", "held-out set 3 (written by a helper who saw no templates; totals seen while tuning)"),
     ("heldout2_text", "held-out set 2 (never read; totals seen while tuning)"),
     ("heldout_text", "held-out set 1 (seen after its first run, since used for tuning)"),
