@@ -95,6 +95,11 @@ def whisper_doubt(signals: WhisperSignals, urgent: bool = False) -> str | None:
     return None
 
 
+def long_and_far(transcript: Transcript, match: IntentMatch) -> bool:
+    """More than LONG_WORDS words and not close to a domain sentence: never believed (see LONG_WORDS)."""
+    return len(transcript.words) > LONG_WORDS and match.score < STRONG_MATCH
+
+
 def believed(transcript: Transcript, match: IntentMatch, agreed: bool = False) -> Belief:
     """Is this recognised utterance in the domain, all things considered? `match` is the router's match
     (`unknown` when the router itself does not accept its guess); `agreed`: a second engine's transcript of
@@ -103,7 +108,7 @@ def believed(transcript: Transcript, match: IntentMatch, agreed: bool = False) -
         return Belief(False, "nothing recognised")
     if match.intent == UNKNOWN:
         return Belief(False, "the router found no intent")
-    if len(transcript.words) > LONG_WORDS and match.score < STRONG_MATCH:
+    if long_and_far(transcript, match):
         return Belief(False, f"{len(transcript.words)} words, and not close to a domain sentence")
     urgent = match.intent == URGENT
     if transcript.whisper is not None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.messages import IntentMatch, Transcript
-from assistant.understanding.belief import FLUENT, LONG_WORDS, STRONG_MATCH, URGENT, Belief, believed
+from assistant.understanding.belief import FLUENT, URGENT, Belief, believed, long_and_far
 from assistant.understanding.router import UNKNOWN, RouterResult
 
 CLEAR_PROBABILITY = 0.9
@@ -34,7 +34,11 @@ radio utterance, exact within half a point, Whisper asked on 4 points more utter
 
 def needs_second_opinion(first: Transcript, match: IntentMatch) -> bool:
     """Is the fast engine's transcript doubted (or urgent, which is never taken from it alone)?"""
-    if not first.text.strip() or too_long_to_ask(first, match):
+    # Long talk far from every domain sentence (an audiobook or a radio heard through the domain's language
+    # model) is rejected by the belief rule, and Whisper's transcript of it would be long too: on seen spoken
+    # set 6 all 17 such utterances got Whisper transcripts of 18 words or more, none believed. Whisper is not
+    # asked: its costliest decodes (long windows) would be spent on nothing.
+    if not first.text.strip() or long_and_far(first, match):
         return False
     if match.intent == URGENT or not believed(first, match):
         return True
@@ -44,15 +48,6 @@ def needs_second_opinion(first: Transcript, match: IntentMatch) -> bool:
         or match.probability < CLEAR_PROBABILITY
         or match.score < CLEAR_CLOSENESS
     )
-
-
-def too_long_to_ask(first: Transcript, match: IntentMatch) -> bool:
-    """Long talk far from every domain sentence (an audiobook's or a radio's, heard through the domain's
-    language model as more than LONG_WORDS words) is rejected by the belief rule, and Whisper's transcript of
-    it would be long too: on seen spoken set 6 all 17 such utterances (human and radio speech) got Whisper
-    transcripts of 18 words or more, none believed. Whisper is not asked: its costliest decodes (long
-    windows) are spent on nothing."""
-    return len(first.words) > LONG_WORDS and match.score < STRONG_MATCH
 
 
 def judge(
