@@ -11,7 +11,7 @@ import pytest
 
 from assistant.content.loader import Content
 from assistant.dialog.dialog import Dialog
-from assistant.understanding.slots import Found, SlotMasker, reported_slots
+from assistant.understanding.slots import Found, SlotMasker, exercise_for_muscle, reported_slots
 
 LISTS: dict[str, dict[str, tuple[str, ...]]] = {
     "body_part": {"thigh": ("quads", "thigh"), "leg": ("ankles",), "calf": ("calf",)},
@@ -106,3 +106,22 @@ def test_exercise_phrases_in_the_content_hold_their_body_part(content: Content) 
         ("ankle_circles", ["leg"]),
         ("calf_stretch", ["calf"]),
     ]
+
+
+def test_a_body_part_one_exercise_stretches_names_that_exercise() -> None:
+    muscles = {"calf_stretch": "calf", "quad_stretch": "thigh", "toe_stretch": "toes"}
+    assert exercise_for_muscle({"body_part": "calf", "side": "left"}, muscles) == {
+        "body_part": "calf",
+        "side": "left",
+        "exercise": "calf_stretch",
+    }
+    assert exercise_for_muscle({"body_part": "hamstring"}, muscles) == {"body_part": "hamstring"}
+    said = {"body_part": "calf", "exercise": "ankle_circles"}
+    assert exercise_for_muscle(said, muscles) == said
+    assert exercise_for_muscle({"body_part": "calf"}, {"a": "calf", "b": "calf"}) == {"body_part": "calf"}
+
+
+def test_the_router_fills_the_exercise_for_a_stretch_of_one_muscle(dialog: Dialog) -> None:
+    match = dialog.router.route("could you give me a stretch for my tight calves")
+    assert (match.intent, match.slots) == ("stretch", {"body_part": "calf", "exercise": "calf_stretch"})
+    assert dialog.router.route("my calves keep cramping, why").slots == {"body_part": "calf"}

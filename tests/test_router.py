@@ -82,6 +82,13 @@ def test_a_red_flag_word_in_a_story_about_no_leg_is_no_red_flag(router: Router) 
     assert router.route("the other calf is red hot").topic == "clot"
 
 
+def test_a_red_flag_in_a_sentence_about_someone_else_is_no_red_flag(router: Router) -> None:
+    for story in ("his knees were swollen after the long walk", "she said her legs were puffy all week"):
+        assert router.examine(story).reason != "red-flag phrase", story
+    assert router.route("my wife's calf is swollen and hot").topic == "clot"
+    assert router.route("he can't breathe and his leg is swollen").topic == "emergency"
+
+
 def test_topics_pick_specific_answers(router: Router) -> None:
     assert router.route("can I take paracetamol for the cramp").topic == "painkillers"
     assert router.route("should I stop taking my statins").topic == "stopping"

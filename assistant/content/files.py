@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.content.records import Response, Source
+from assistant.content.records import RedFlags, Response, Source
 from assistant.errors import ContentError
 from assistant.understanding.normalise import Normaliser
 
@@ -47,10 +47,11 @@ def strings(value: Any, key: str, path: Path, allow_empty: bool = False) -> tupl
 
 
 def load_red_flags(
-    path: Path, data: Mapping[str, Any], normalise: Normaliser
-) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...], tuple[str, ...]]:
-    """(topic, normalised phrases) in the order they are checked, the topics that count anywhere, and the
-    lists one of which a sentence must name for the other topics to count."""
+    path: Path, data: Mapping[str, Any], normalise: Normaliser, lists: Collection[str]
+) -> RedFlags:
+    """The red-flag rule of intents.toml: each topic's phrases (normalised) in the order they are checked,
+    the topics that count anywhere, the `lists` one of which a sentence must name for the others to count,
+    and the words that tell a sentence about someone else from one about the speaker."""
     flags_table = table(data, "red_flags", "", path)
     order = strings(flags_table.get("order"), "red_flags.order", path)
     flags = []
@@ -58,8 +59,21 @@ def load_red_flags(
         phrases = strings(flags_table.get(topic), f"red_flags.{topic}", path)
         flags.append((topic, tuple(normalise(p) for p in phrases)))
     anywhere = strings(flags_table.get("anywhere", []), "red_flags.anywhere", path, allow_empty=True)
+    if unknown := set(anywhere) - set(order):
+        raise ContentError(str(path), "red_flags.anywhere", f"not in red_flags.order: {sorted(unknown)}")
     about = strings(flags_table.get("about"), "red_flags.about", path)
-    return tuple(flags), anywhere, about
+    for name in about:
+        if name not in lists:
+            raise ContentError(str(path), "red_flags.about", f"names no list: {name!r}")
+    words = {}
+    for key in ("others", "speaker"):
+        found = [normalise(w) for w in strings(flags_table.get(key), f"red_flags.{key}", path)]
+        if any(len(w.split()) != 1 for w in found):
+            raise ContentError(str(path), f"red_flags.{key}", "must be single words")
+        words[key] = frozenset(found)
+    if shared := words["others"] & words["speaker"]:
+        raise ContentError(str(path), "red_flags.speaker", f"also in red_flags.others: {sorted(shared)}")
+    return RedFlags(tuple(flags), frozenset(anywhere), frozenset(about), words["others"], words["speaker"])
 
 
 def load_sources(path: Path) -> dict[str, Source]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assistant.content.files import load_red_flags, load_responses, load_sources, read_toml, strings, table
 from assistant.content.intents import example_files, load_intents
-from assistant.content.records import OUT_OF_SCOPE, MaskedSentence, Response, Sentence, Source
+from assistant.content.records import OUT_OF_SCOPE, MaskedSentence, RedFlags, Response, Sentence, Source
 from assistant.errors import ContentError
 from assistant.settings import CONTENT_ENV, content_dir
 from assistant.understanding.intent_model import LinearModel, train
@@ -64,13 +64,8 @@ class Content:
     """Intents that never carry slots."""
     exercise_intents: frozenset[str]
     """Intents that may carry the exercise slot."""
-    red_flags: tuple[tuple[str, tuple[str, ...]], ...]
-    """(urgent topic, normalised phrases), in the order they are checked."""
-    red_flags_anywhere: frozenset[str]
-    """Red-flag topics that count even in a sentence that names no leg, foot or cramp."""
-    red_flags_about: frozenset[str]
-    """The lists (a leg, a foot, a cramp) one of which a sentence must name for a red flag outside
-    `red_flags_anywhere` to count."""
+    red_flags: RedFlags
+    """When a red-flag phrase makes a sentence urgent."""
     exercise_muscles: dict[str, str]
     """exercise -> the body part it stretches: "stretch my quads" names the thigh as well (slots.py)."""
     masker: SlotMasker
@@ -221,12 +216,9 @@ def _load_content(directory: Path) -> Content:
             raise ContentError(
                 str(intents_path), f"router.exercise_muscles.{exercise}", "needs an exercise and a body part"
             )
-    red_flags, flags_anywhere, flags_about = load_red_flags(intents_path, intents_data, normaliser)
-    for name in flags_about:
-        if name not in lists:
-            raise ContentError(str(intents_path), "red_flags.about", f"names no list: {name!r}")
+    red_flags = load_red_flags(intents_path, intents_data, normaliser, lists)
     responses, phrases, names, body_ex = load_responses(
-        directory / "responses.toml", sources, lists, {topic for topic, _ in red_flags}
+        directory / "responses.toml", sources, lists, red_flags.topics()
     )
     answered = {intent for intent, _ in responses}
     # Controls are answered by the dialog's phrases and fragments are resolved to another intent.
@@ -241,8 +233,6 @@ def _load_content(directory: Path) -> Content:
         frozenset(slotless),
         frozenset(ex_intents),
         red_flags,
-        frozenset(flags_anywhere),
-        frozenset(flags_about),
         dict(muscles),
         masker,
         masked,

@@ -47,3 +47,26 @@ class Response:
     more: str
     sources: tuple[str, ...]
     offer: str | None = None
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    """The red-flag rule's data: phrases that make a sentence urgent, and when they count."""
+
+    phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    """(urgent topic, normalised phrases), in the order they are checked."""
+    anywhere: frozenset[str]
+    """Topics that count even in a sentence that names no leg, foot or cramp."""
+    about: frozenset[str]
+    """The lists (a leg, a foot, a cramp) one of which a sentence must name for the other topics to count."""
+    others: frozenset[str]
+    """Words for someone else ("her", "his"): a sentence with them and none of `speaker` is about another
+    person (an audiobook's "her ankles were swollen"), and only the `anywhere` topics count in it."""
+    speaker: frozenset[str]
+    """Words for the speaker ("my", "i", "we"): "my husband's leg is swollen" is still the speaker's call."""
+
+    def about_someone_else(self, words: set[str]) -> bool:
+        return bool(words & self.others) and not words & self.speaker
+
+    def topics(self) -> set[str]:
+        return {topic for topic, _ in self.phrases}

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.content.loader import OUT_OF_SCOPE, Content, MaskedSentence, matching_subset
 from assistant.messages import IntentMatch
-from assistant.understanding.slots import reported_slots
+from assistant.understanding.slots import exercise_for_muscle, reported_slots
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -134,8 +134,11 @@ class Router:
         no_exercise = reported_slots(found, self.content.slot_names, withheld=("exercise",))
         if not masked:
             return RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "no words to match", normalised)
-        about = {item.list for item in found} & self.content.red_flags_about
-        flag = self._red_flag(normalised, in_domain=bool(about))
+        flags = self.content.red_flags
+        in_domain = bool({item.list for item in found} & flags.about)
+        if in_domain and flags.about_someone_else(set(normalised.split())):
+            in_domain = False  # "her ankles were swollen": a story's leg, not the speaker's
+        flag = self._red_flag(normalised, in_domain)
         if flag:
             return RouterResult(
                 "urgent", no_exercise, 1.0, 1.0, True, "red-flag phrase", normalised, flag[1], flag[0]
@@ -155,12 +158,14 @@ class Router:
             slots = {}
         elif best.intent not in self.content.exercise_intents:
             slots = no_exercise
+        else:
+            slots = exercise_for_muscle(slots, self.content.exercise_muscles)
         return replace(best, slots=slots)
 
     def _red_flag(self, normalised: str, in_domain: bool) -> tuple[str, str] | None:
         padded = f" {normalised} "
-        for topic, phrases in self.content.red_flags:
-            if not in_domain and topic not in self.content.red_flags_anywhere:
+        for topic, phrases in self.content.red_flags.phrases:
+            if not in_domain and topic not in self.content.red_flags.anywhere:
                 continue
             for phrase in phrases:
                 if f" {phrase} " in padded:

