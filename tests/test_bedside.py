@@ -282,6 +282,23 @@ def test_the_attention_rule(router: Router, text: str, window: bool, action: str
     assert attention.decide(transcript, match, 12.0).action == action
 
 
+def test_talk_in_the_follow_up_window_gets_no_sorry(content: Content) -> None:
+    """Narration after an answer is talk, not a garbled question: silence; a garbled question still gets
+    "didn't catch that", and so does talk after the wake phrase."""
+    dialog = Dialog(content)
+    story = "and the rain came down over the hills of the old town"
+
+    def verdict(text: str, wake: str | None = None) -> str:
+        attention = Attention(wake, 8.0)
+        attention.open_window(10.0)
+        turn = dialog.take_turn(Transcript(text, 0.9, "pocketsphinx"), attention=attention, now=12.0)
+        return turn.verdict.action
+
+    assert verdict(story) == "ignore"
+    assert verdict("my cool is crumbling what do") == "not_heard"
+    assert verdict(f"hey cramp {story}", wake="hey cramp") == "not_heard"
+
+
 def test_speech_cut_by_a_routine_cue_is_heard_as_far_as_it_went(content: Content, router: Router) -> None:
     script: dict[float, Transcript | str] = {120: "guide me through the calf stretch", 200: "stop"}
     rig = Rig(content, router, script)

@@ -133,10 +133,12 @@ def test_controls_inside_a_routine_go_to_the_routine(dialog: Dialog) -> None:
 def test_stretch_requests(dialog: Dialog) -> None:
     _, reply = dialog.respond_text("walk me through the towel exercise")
     assert reply.routine == "towel_scrunch"
-    _, reply = dialog.respond_text("what stretch helps my thigh")
-    assert reply.routine is None and "quad stretch" in reply.text
-    _, reply = dialog.respond_text("yes")
+    _, reply = dialog.respond_text("what stretch helps my thigh")  # one exercise stretches the thigh
     assert reply.routine == "quad_stretch"
+    _, reply = dialog.respond_text("what stretch helps my hamstring")  # none: one is offered
+    assert reply.routine is None and "toe stretch" in reply.text
+    _, reply = dialog.respond_text("yes")
+    assert reply.routine == "toe_stretch"
     _, reply = dialog.respond_text("guide me through a stretch")
     assert reply.routine is None and "Which would you like" in reply.text
 

@@ -15,7 +15,9 @@ answers only red flags):
    router's probability together); otherwise it routes to `unknown`.
 6. Speech that is out of domain or routes to `unknown` gets "Sorry, I didn't catch that" only when it was
    addressed by the window or the wake phrase, and only once in a row (a second miss closes the window);
-   otherwise it is ignored in silence. A radio or a partner talking therefore triggers nothing.
+   otherwise it is ignored in silence. A radio or a partner talking therefore triggers nothing. In the
+   window, speech the router takes for talk (its best guess is out-of-scope talk, not a garbled question:
+   an audiobook's narration after an answer) is ignored too; after the wake phrase it still gets "sorry".
 """
 
 from __future__ import annotations
@@ -89,9 +91,12 @@ class Attention:
             return True, " ".join(words[n:])
         return False, text
 
-    def decide(self, transcript: Transcript, match: IntentMatch, now: float, woken: bool = False) -> Verdict:
+    def decide(
+        self, transcript: Transcript, match: IntentMatch, now: float, woken: bool = False, talk: bool = False
+    ) -> Verdict:
         """The verdict for one utterance outside a routine (`woken`: it started with the wake phrase); `match`
-        is the router's verdict, already `unknown` when the transcript is not believed (rule 5)."""
+        is the router's verdict, already `unknown` when the transcript is not believed (rule 5); `talk`: the
+        router's best guess was out-of-scope talk (rule 6)."""
         window = self.in_window(now)
         addressed = woken or window
         if woken and not transcript.text.strip():
@@ -105,6 +110,8 @@ class Attention:
             return Verdict("answer", "wake phrase" if woken else "in window" if window else "question")
         if not addressed:
             return Verdict("ignore", "out of domain" if transcript.out_of_domain else "not understood")
+        if talk and not woken:
+            return Verdict("ignore", "talk in the window")
         if self._missed:
             self._missed = False
             self.close_window()

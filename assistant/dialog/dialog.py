@@ -12,6 +12,7 @@ import random
 from dataclasses import replace
 
 from assistant.content.loader import Content
+from assistant.content.records import OUT_OF_SCOPE
 from assistant.dialog.attention import Attention, Verdict
 from assistant.dialog.intents import controls, info, relief, stretch, urgent
 from assistant.dialog.intents.base import FOLLOWUP, Context, Phrasing
@@ -87,7 +88,8 @@ class Dialog:
         if routine_active:
             verdict = _during_routine(match)
         elif attention is not None:
-            verdict = attention.decide(transcript, match, now, woken)
+            talk = heard.routed.intent == OUT_OF_SCOPE
+            verdict = attention.decide(transcript, match, now, woken, talk)
         elif match.intent == UNKNOWN and (transcript.engine != TYPED or not transcript.text.strip()):
             verdict = Verdict("not_heard", "not understood")
         else:
