@@ -91,6 +91,9 @@ class Transcript:
     """Whisper's signals, for a Whisper transcript."""
     second: Transcript | None = None
     """A second engine's hypothesis of the same audio (the second opinion), when one was asked for."""
+    snr_db: float | None = None
+    """The utterance's signal-to-noise estimate in dB, when the second opinion was asked for (the belief
+    rule weighs the engines by it); None when not measured."""
 
 
 @dataclass(frozen=True)

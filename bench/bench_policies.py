@@ -32,7 +32,7 @@ from assistant.content.loader import load_content
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.base import Context
 from assistant.hearing.endpointer import utterances
-from assistant.hearing.neural_denoise import SuppressionSettings, noise_floor_dbfs
+from assistant.hearing.neural_denoise import SuppressionSettings, noise_floor_dbfs, speech_to_noise_db
 from assistant.hearing.wav_batch import speech_span
 from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Transcript
 from assistant.understanding.second_opinion import needs_second_opinion
@@ -143,7 +143,7 @@ def judge_policy(
     for item in todo:
         heard, seconds, asked = first[item.key].transcript, first[item.key].seconds, False
         if second is not None and hybrid and needs_second_opinion(heard, dialog.router.route(heard.text)):
-            heard = replace(heard, second=second[item.key].transcript)
+            heard = replace(heard, second=second[item.key].transcript, snr_db=speech_to_noise_db(item.audio))
             seconds, asked = seconds + second[item.key].seconds, True
         dialog.context = Context()
         started = time.process_time()

@@ -139,6 +139,40 @@ def test_a_sure_second_opinion_of_other_talk_overrules_the_first(router: Router)
     assert transcript.engine == "whisper" and not belief.believed
 
 
+def test_in_heavy_noise_a_believed_first_hearing_stands_against_whisper(router: Router) -> None:
+    first = _ps("would better shoes stop my cramps", confidence=0.7)
+    lost = _whisper("with better juice, hot mike, grams.")
+    for snr, engine, believed_ in (
+        (10.0, "pocketsphinx", True),
+        (18.0, "whisper", False),
+        (None, "whisper", False),
+    ):
+        heard = Transcript(**{**first.__dict__, "second": lost, "snr_db": snr})
+        transcript, routed, belief = _judge(heard, router)
+        assert (transcript.engine, belief.believed) == (engine, believed_), snr
+    assert routed.match.intent == "prevention" or not believed_
+    # Never an urgent answer, nor a first hearing pocketsphinx itself doubted or was unsure of.
+    for doubted in (
+        _ps("my calf is swollen and red", confidence=0.9),
+        _ps("would better shoes stop my cramps", confidence=0.2),
+        _ps("would better shoes stop my cramps", ood=True),
+    ):
+        heard = Transcript(**{**doubted.__dict__, "second": lost, "snr_db": 10.0})
+        assert not _judge(heard, router)[2].believed, doubted
+
+
+def test_the_second_opinion_carries_the_audio_signal_to_noise_estimate(router: Router) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    noise = rng.normal(0, 300, 16000)
+    tone = 3000 * np.sin(np.arange(16000) * 2 * np.pi * 440 / 16000) * (np.arange(16000) > 8000)
+    audio = np.clip(noise + tone, -32768, 32767).astype(np.int16).tobytes()
+    first = Counting("zzz qqq")
+    heard = SecondOpinionRecognizer(first, Counting("what"), router.route).transcribe(audio)  # type: ignore[arg-type]
+    assert heard.second is not None and heard.snr_db is not None and 15 < heard.snr_db < 25
+
+
 def test_the_second_engine_hears_the_audio_the_suppressor_did_not_touch(
     pocketsphinx: object, router: Router
 ) -> None:

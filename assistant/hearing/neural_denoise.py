@@ -56,16 +56,33 @@ class SuppressionSettings:
     """The share of 20 ms frames, the quietest, whose mean power is the noise floor."""
 
 
-def noise_floor_dbfs(pcm: bytes, quiet_share: float = 0.2) -> float:
-    """The mean power of the quietest 20 ms frames of 16 kHz s16le audio, in dB below full scale."""
+def _frame_powers(pcm: bytes) -> np.ndarray:
+    """The mean power of each 20 ms frame of 16 kHz s16le audio (full scale 1.0), sorted."""
     samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype=np.int16).astype(np.float32) / 32768.0
     step = 320
     count = len(samples) // step
-    if count < 5:
+    return np.sort((samples[: count * step].reshape(count, step) ** 2).mean(axis=1))
+
+
+def noise_floor_dbfs(pcm: bytes, quiet_share: float = 0.2) -> float:
+    """The mean power of the quietest 20 ms frames of 16 kHz s16le audio, in dB below full scale."""
+    power = _frame_powers(pcm)
+    if len(power) < 5:
         return -120.0
-    power = np.sort((samples[: count * step].reshape(count, step) ** 2).mean(axis=1))
-    quiet = power[: max(2, int(quiet_share * count))]
+    quiet = power[: max(2, int(quiet_share * len(power)))]
     return float(10 * np.log10(quiet.mean() + 1e-12))
+
+
+def speech_to_noise_db(pcm: bytes, share: float = 0.2) -> float | None:
+    """An utterance's signal-to-noise estimate: its loudest `share` of 20 ms frames (the speech) over its
+    quietest (the lead-in and trailing silence: the room), in dB; None for audio under 0.1 s. Independent
+    of the microphone's gain. Measured on the bench's questions: clean 54-110 dB, brown noise at 12 dB SNR
+    16-20 dB, pink noise at 6 dB 10-13 dB, the radio show under a fan at 12 dB 14-19 dB."""
+    power = _frame_powers(pcm)
+    if len(power) < 5:
+        return None
+    k = max(1, int(share * len(power)))
+    return float(10 * np.log10((power[-k:].mean() + 1e-12) / (power[:k].mean() + 1e-12)))
 
 
 def _library_path() -> Path:

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
+from assistant.hearing.neural_denoise import speech_to_noise_db
 from assistant.hearing.recognizer import RecognitionStream, Recognizer, start_stream
 from assistant.messages import IntentMatch, Transcript
 from assistant.understanding.second_opinion import needs_second_opinion
@@ -40,13 +41,14 @@ class SecondOpinionRecognizer:
         return self.consult(self.first.transcribe(audio), audio)
 
     def consult(self, first: Transcript, audio: bytes) -> Transcript:
-        """`first`, with the second engine's transcript attached when `first` is doubted."""
+        """`first`, with the second engine's transcript and the audio's signal-to-noise estimate attached
+        when `first` is doubted (`audio` as it came, before any noise suppression)."""
         if not needs_second_opinion(first, self.route(first.text)):
             return first
         self.asked += 1
         second = self.second.transcribe(audio)
         _LOGGER.debug("second opinion on %r: %r", first.text, second.text)
-        return replace(first, second=second)
+        return replace(first, second=second, snr_db=speech_to_noise_db(audio))
 
     def start(self) -> SecondOpinionStream:
         return SecondOpinionStream(self, start_stream(self.first))
