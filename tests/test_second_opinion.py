@@ -169,7 +169,7 @@ def test_the_second_opinion_carries_the_audio_signal_to_noise_estimate(router: R
     tone = 3000 * np.sin(np.arange(16000) * 2 * np.pi * 440 / 16000) * (np.arange(16000) > 8000)
     audio = np.clip(noise + tone, -32768, 32767).astype(np.int16).tobytes()
     first = Counting("zzz qqq")
-    heard = SecondOpinionRecognizer(first, Counting("what"), router.route).transcribe(audio)  # type: ignore[arg-type]
+    heard = SecondOpinionRecognizer(first, Counting("what"), router.route).transcribe(audio)
     assert heard.second is not None and heard.snr_db is not None and 15 < heard.snr_db < 25
 
 
