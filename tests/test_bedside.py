@@ -295,6 +295,9 @@ def test_talk_in_the_follow_up_window_gets_no_sorry(content: Content) -> None:
         return turn.verdict.action
 
     assert verdict(story) == "ignore"
+    attention = Attention(None, 8.0)  # no conversation: "... all of them" points back at nothing
+    outside = dialog.take_turn(Transcript("i do for a all of them", 0.9, "pocketsphinx"), attention=attention)
+    assert outside.verdict.action == "ignore"
     assert verdict("my cool is crumbling what do") == "not_heard"
     assert verdict(f"hey cramp {story}", wake="hey cramp") == "not_heard"
 

@@ -121,6 +121,12 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("responses.toml", "[exercise_names]", "[exercise_names]\nx = 1\n[unused]", "exercise_names"),
         ("intents.toml", 'about = ["body_part", "cramp"]', 'about = ["limb"]', "red_flags.about"),
         ("intents.toml", 'anywhere = ["emergency"]', 'anywhere = ["panic"]', "red_flags.anywhere"),
+        (
+            "intents.toml",
+            'conversational = ["all of them"]',
+            'conversational = ["those"]',
+            "slots.conversational",
+        ),
         ("intents.toml", 'speaker = ["i", "me",', 'speaker = ["his", "i", "me",', "red_flags.speaker"),
         ("intents.toml", 'others = ["he", "she",', 'others = ["he said", "she",', "red_flags.others"),
         ("intents.toml", 'others = ["he", "she",', 'others = [3, "she",', "red_flags.others"),

@@ -141,6 +141,8 @@ def test_stretch_requests(dialog: Dialog) -> None:
     assert reply.routine == "toe_stretch"
     _, reply = dialog.respond_text("guide me through a stretch")
     assert reply.routine is None and "Which would you like" in reply.text
+    _, reply = dialog.respond_text("all of them")  # a fragment: it answers the offer
+    assert reply.routine == "routine"
 
 
 def test_red_flags_use_the_emergency_number_setting(content: Content, router: Router) -> None:

@@ -66,6 +66,8 @@ class Content:
     """Intents that may carry the exercise slot."""
     red_flags: RedFlags
     """When a red-flag phrase makes a sentence urgent."""
+    conversational: frozenset[str]
+    """Normalised spoken forms that point back at an offer ("all of them"): a fragment of a conversation."""
     exercise_muscles: dict[str, str]
     """exercise -> the body part it stretches: "stretch my quads" names the thigh as well (slots.py)."""
     masker: SlotMasker
@@ -217,6 +219,16 @@ def _load_content(directory: Path) -> Content:
                 str(intents_path), f"router.exercise_muscles.{exercise}", "needs an exercise and a body part"
             )
     red_flags = load_red_flags(intents_path, intents_data, normaliser, lists)
+    slots_table = table(intents_data, "slots", "", intents_path)
+    conversational = strings(
+        slots_table.get("conversational", []), "slots.conversational", intents_path, allow_empty=True
+    )
+    every_form = {form for values in lists.values() for forms in values.values() for form in forms}
+    for form in conversational:
+        if normaliser(form) not in every_form:
+            raise ContentError(
+                str(intents_path), "slots.conversational", f"not a spoken form of a list: {form!r}"
+            )
     responses, phrases, names, body_ex = load_responses(
         directory / "responses.toml", sources, lists, red_flags.topics()
     )
@@ -233,6 +245,7 @@ def _load_content(directory: Path) -> Content:
         frozenset(slotless),
         frozenset(ex_intents),
         red_flags,
+        frozenset(normaliser(form) for form in conversational),
         dict(muscles),
         masker,
         masked,

@@ -135,6 +135,8 @@ class Dialog:
         context = self.context
         if match.intent == FOLLOWUP:
             intent = context.last_intent if context.last_intent in CONTINUABLE else "relief"
+            if "exercise" in match.slots:  # "all of them", after the stretches were offered
+                intent = "stretch"
             slots = dict(match.slots)
             if context.side and "side" not in slots:
                 slots["side"] = context.side

@@ -15,6 +15,8 @@ from assistant.understanding.slots import exercise_for_muscle, reported_slots
 
 _LOGGER = logging.getLogger(__name__)
 
+FRAGMENT = "followup"
+"""The intent of fragments ("in my thigh", "all of them"): the dialog completes them from the conversation."""
 UNKNOWN = "unknown"
 SMALL_INTENT = 300
 """Intents with at most this many matched sentences are always searched (controls, out-of-scope talk)."""
@@ -160,6 +162,9 @@ class Router:
             slots = no_exercise
         else:
             slots = exercise_for_muscle(slots, self.content.exercise_muscles)
+            if any(item.form in self.content.conversational for item in found):
+                # "all of them" points back at an offer: a fragment, taken up only in a conversation.
+                best = replace(best, intent=FRAGMENT, reason=f"{best.reason}, a fragment")
         return replace(best, slots=slots)
 
     def _red_flag(self, normalised: str, in_domain: bool) -> tuple[str, str] | None:

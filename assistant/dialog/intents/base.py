@@ -9,9 +9,10 @@ from assistant.content.files import fill
 from assistant.content.loader import Content, Response
 from assistant.messages import Reply
 from assistant.settings import DialogSettings
+from assistant.understanding.router import FRAGMENT
 
-FOLLOWUP = "followup"
-"""A fragment such as "it's in my foot": it continues the last answer's intent."""
+FOLLOWUP = FRAGMENT
+"""A fragment such as "it's in my foot" or "all of them": it continues the last answer's intent."""
 
 
 @dataclass
