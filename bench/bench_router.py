@@ -14,8 +14,9 @@ from assistant.understanding.router import Router
 from bench.router_eval import DATA, RouterReport, evaluate_file
 
 SETS = (
-    ("heldout8_text", "held-out set 8 (by a helper who saw no templates; measured once, after tuning)"),
-    ("heldout7_text", "held-out set 7 (measured once last round; seen since)"),
+    ("heldout9_text", "held-out set 9 (by a helper who saw no templates; measured once, after tuning)"),
+    ("heldout8_text", "held-out set 8 (measured once last round; seen since)"),
+    ("heldout7_text", "held-out set 7 (measured once in an earlier round; seen since)"),
     ("heldout6_text", "held-out set 6 (measured once in an earlier round; seen since)"),
     ("heldout5_text", "held-out set 5 (measured once in an earlier round; seen since)"),
     ("heldout4_text", "held-out set 4 (measured once in an earlier round; seen since)"),

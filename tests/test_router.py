@@ -113,6 +113,7 @@ def test_scores_are_in_range(router: Router) -> None:
         ("heldout6_text", 0.95, 0.93, 0.85),
         ("heldout7_text", 0.95, 0.93, 0.88),
         ("heldout8_text", 0.93, 0.93, 0.9),
+        ("heldout9_text", 0.93, 0.92, 0.95),
     ],
 )
 def test_labelled_sets(
