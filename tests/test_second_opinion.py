@@ -221,3 +221,21 @@ def test_long_talk_far_from_the_domain_is_rejected_without_asking_whisper(router
     assert not believed(salad, far)  # so nothing Whisper could hear would change the answer for it
     question = _ps("my calf is cramping what do i do", confidence=0.4)
     assert needs_second_opinion(question, IntentMatch("relief", {}, score=0.6, probability=0.95))
+
+
+def test_agreeing_engines_keep_the_exercise_only_pocketsphinx_heard(router: Router) -> None:
+    """pocketsphinx's domain words kept "before bed" where Whisper heard "before meds": the routine."""
+    first = _ps("some stretches before bed please", confidence=0.6, fluency=0.8)
+    heard = Transcript(**{**first.__dict__, "second": _whisper("some stretches before meds please.")})
+    transcript, routed, belief = _judge(heard, router)
+    assert transcript.engine == "whisper" and belief.believed
+    assert (routed.match.intent, routed.match.slots) == ("stretch", {"exercise": "routine"})
+
+
+def test_agreeing_engines_take_the_body_part_as_whisper_heard_it(router: Router) -> None:
+    """A lone body-part word is pocketsphinx's commonest invention: only the exercise is filled in."""
+    first = _ps("what do i do for the cramp in my toes", confidence=0.6, fluency=0.8)
+    heard = Transcript(**{**first.__dict__, "second": _whisper("what do i do for the cramp?")})
+    _, routed, belief = _judge(heard, router)
+    assert belief.believed
+    assert (routed.match.intent, routed.match.slots) == ("relief", {})

@@ -7,7 +7,8 @@ the answer and Whisper is never run: a clear "stop" during a routine does not wa
 Whisper transcribes the same audio, both transcripts are routed, and:
 
 - the two agree (same intent): believed on Whisper's words (open vocabulary: its slot words are the ones
-  said) with the lower probability agreement earns, if Whisper heard speech at all;
+  said) with the lower probability agreement earns, if Whisper heard speech at all; an exercise only
+  pocketsphinx heard is kept (its domain vocabulary holds the exercises' names);
 - they disagree: Whisper's transcript is judged alone (its own signals and the router's probability), and
   if it is not believed, nothing is: the first engine was doubted, and a second hearing that does not bear
   it out, sure or unsure of its own words, is no support. (Letting pocketsphinx's verdict stand when Whisper
@@ -22,6 +23,7 @@ Whisper transcribes the same audio, both transcripts are routed, and:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from assistant.messages import IntentMatch, Transcript
 from assistant.understanding.belief import FLUENT, URGENT, Belief, believed, long_and_far
@@ -33,6 +35,8 @@ pocketsphinx. Seen spoken set 7 (pink noise at 6 dB measures 10-13 dB, brown at 
 show under a fan 14-19): 6 dB exact 45.3 -> 49.1% (Whisper's beam search; 37.7 -> 42.5% with greedy
 decoding), 1 more of its 48 out-of-scope questions answered, the other conditions, the real recordings and
 the radio unchanged; at 11 dB the gain was 1.4 points, at 14 dB a radio utterance was answered."""
+FILLED_FROM_FIRST = "exercise"
+"""The slot pocketsphinx's agreeing hypothesis fills in when Whisper's has none (see `judge`)."""
 MIN_NOISY_CONFIDENCE = 0.3
 """...and pocketsphinx's mean word posterior must be at least this (its verdicts under 0.3 were wrong
 answers: "the the knees" for "tell me a joke please")."""
@@ -76,7 +80,8 @@ def judge(
     if not second.text.strip():
         return second, routed, Belief(False, "second opinion heard nothing")
     if routed.match.intent == first_routed.match.intent != UNKNOWN:
-        return second, routed, believed(second, routed.match, agreed=True)
+        agreed = believed(second, routed.match, agreed=True)
+        return second, _with_exercise_both_heard(routed, first_routed), agreed
     belief = believed(second, routed.match)
     if not belief and _first_stands_in_noise(transcript, first_routed):
         return (
@@ -85,6 +90,18 @@ def judge(
             Belief(True, f"heavy noise ({transcript.snr_db:.0f} dB): pocketsphinx"),
         )
     return second, routed, belief
+
+
+def _with_exercise_both_heard(second: RouterResult, first: RouterResult) -> RouterResult:
+    """Whisper's result, with the exercise pocketsphinx heard when Whisper's words named none: the two agree
+    on the intent, and pocketsphinx's domain vocabulary kept an exercise's words that Whisper's open
+    vocabulary lost ("some stretches before bed please" heard as "... before meds please": the bedtime
+    routine). Only the exercise (its names are phrases); a lone body-part word is pocketsphinx's commonest
+    invention ("the my thighs cramp in my toes"), so Whisper's body part and side stand as heard."""
+    exercise = first.slots.get(FILLED_FROM_FIRST)
+    if exercise is None or FILLED_FROM_FIRST in second.slots:
+        return second
+    return replace(second, slots={**second.slots, FILLED_FROM_FIRST: exercise})
 
 
 def _first_stands_in_noise(first: Transcript, routed: RouterResult) -> bool:
