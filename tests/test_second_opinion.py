@@ -239,3 +239,13 @@ def test_agreeing_engines_take_the_body_part_as_whisper_heard_it(router: Router)
     _, routed, belief = _judge(heard, router)
     assert belief.believed
     assert (routed.match.intent, routed.match.slots) == ("relief", {})
+
+
+def test_whisper_sure_of_its_words_needs_only_the_agreed_probability(router: Router) -> None:
+    """A question that reads two ways (relief at 0.57, under Whisper's 0.6) heard by a sure Whisper."""
+    text = "can i do something so my legs stop cramping"
+    assert 0.5 <= router.route(text).probability < 0.6
+    sure = _judge(_whisper(text), router)[2]
+    assert sure.believed and sure.reason.startswith("whisper sure of its words")
+    unsure = WhisperSignals(avg_logprob=-0.5, no_speech_prob=0.02, compression_ratio=0.8)
+    assert not _judge(_whisper(text, unsure), router)[2].believed

@@ -63,6 +63,12 @@ URGENT_LOGPROB = -0.6
 """Whisper's signals for an urgent answer from Whisper alone (stricter than for any other answer)."""
 AGREED_PROBABILITY = 0.5
 """When both engines are routed to the same intent, the router's probability (of Whisper's words) needed."""
+SURE_LOGPROB = -0.3
+SURE_NO_SPEECH = 0.1
+"""Whisper's signals when it is sure of its words (mean token log-probability at least -0.3, no-speech
+probability at most 0.1): its transcript is then as good as typed text, and a question that could be read
+two ways ("what can i do so my feet stop cramping", prevention at 0.55, relief next) needs only
+AGREED_PROBABILITY, as when the engines agree; Whisper-alone answers still need WHISPER_CLOSENESS."""
 LONG_WORDS = 16
 """A recognised utterance of more words than this is believed only if it is close to a domain sentence
 (router score >= STRONG_MATCH): questions to the assistant are short (16 words or fewer for all but 3 of the
@@ -117,8 +123,10 @@ def believed(transcript: Transcript, match: IntentMatch, agreed: bool = False) -
             return Belief(False, doubt)
         if not agreed and match.score < WHISPER_CLOSENESS:
             return Belief(False, f"whisper, closeness {match.score:.2f} < {WHISPER_CLOSENESS:g}")
-        needed = AGREED_PROBABILITY if agreed else WHISPER_PROBABILITY
-        how = "engines agree, " if agreed else "whisper, "
+        signals = transcript.whisper
+        sure = signals.avg_logprob >= SURE_LOGPROB and signals.no_speech_prob <= SURE_NO_SPEECH
+        needed = AGREED_PROBABILITY if agreed or sure else WHISPER_PROBABILITY
+        how = "engines agree, " if agreed else ("whisper sure of its words, " if sure else "whisper, ")
         if match.probability >= needed:
             return Belief(True, f"{how}probability {match.probability:.2f} >= {needed:g}")
         return Belief(False, f"{how}probability {match.probability:.2f} < {needed:g}")
