@@ -67,7 +67,7 @@ SURE_LOGPROB = -0.3
 SURE_NO_SPEECH = 0.1
 """Whisper's signals when it is sure of its words (mean token log-probability at least -0.3, no-speech
 probability at most 0.1): its transcript is then as good as typed text, and a question that could be read
-two ways ("what can i do so my feet stop cramping", prevention at 0.55, relief next) needs only
+two ways ("what can i do so my feet stop cramping", prevention at 0.55) needs only
 AGREED_PROBABILITY, as when the engines agree; Whisper-alone answers still need WHISPER_CLOSENESS."""
 LONG_WORDS = 16
 """A recognised utterance of more words than this is believed only if it is close to a domain sentence
