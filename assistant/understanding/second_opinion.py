@@ -80,8 +80,8 @@ def judge(
     if not second.text.strip():
         return second, routed, Belief(False, "second opinion heard nothing")
     if routed.match.intent == first_routed.match.intent != UNKNOWN:
-        agreed = believed(second, routed.match, agreed=True)
-        return second, _with_exercise_both_heard(routed, first_routed), agreed
+        belief = believed(second, routed.match, agreed=True)
+        return second, _with_exercise_both_heard(routed, first_routed), belief
     belief = believed(second, routed.match)
     if not belief and _first_stands_in_noise(transcript, first_routed):
         return (
