@@ -97,6 +97,27 @@ class Transcript:
 
 
 @dataclass(frozen=True)
+class Expectation:
+    """What the conversation expects of the next utterance. The loop says it when the utterance ends;
+    understanding weighs the engines by it (a running routine's control is taken from the fast engine at
+    once) and the dialog decides by it."""
+
+    controls: tuple[str, ...] = ()
+    """The running routine's voice controls; empty when no routine runs."""
+    conversation: bool = False
+    """A conversation is open (an answer or an offer was just spoken): short replies mean something."""
+
+    @property
+    def routine(self) -> bool:
+        """A routine is running: its controls are expected, with no wake phrase."""
+        return bool(self.controls)
+
+
+IDLE = Expectation()
+"""Nothing in particular is expected: a question, asked directly or after the wake phrase."""
+
+
+@dataclass(frozen=True)
 class IntentMatch:
     """The router's verdict on one transcript."""
 

@@ -90,8 +90,8 @@ class RoomNight:
                     np.sum((pcm16_to_float(cleaned.audio) - dry[: cleaned.samples]) ** 2)
                 )
             self.bedside.tick()
-            self.bedside.barge_in.pace(
-                self.bedside.endpointer, self.bedside._trailing, self.bedside.own_voice.speaking
+            self.bedside.endpointer.listen_over_voice(
+                self.bedside.barge_in.over_voice(self.bedside.own_voice.speaking)
             )
             if self.bedside.listening_now():
                 self.bedside.listening.feed(cleaned)

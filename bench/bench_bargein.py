@@ -28,11 +28,12 @@ from assistant.audio.room import RoomEcho, RoomEchoSource
 from assistant.audio.speex_aec import SpeexEchoCanceller
 from assistant.clock import VirtualClock
 from assistant.content.loader import load_content
+from assistant.hearing.domain import domain_of
 from assistant.hearing.recognizer import create_recognizer
-from assistant.loop.setup import recognizer_sentences
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import RecognizerSettings, Settings, VoiceSettings
+from assistant.understanding.understanding import Understanding
 from bench.bargein_trials import CHUNK, RoomNight, over_a_cue, quiet_routine, word_end
 from bench.synth import Voice, available, synthesize, trim
 
@@ -115,9 +116,9 @@ def run() -> dict[str, str]:
         chosen = " (chosen)" if (filter_length, suppress) == (2048, False) else ""
         figures[label + chosen] = f"{db:.1f} dB, {cpu:.1f} ms CPU per audio second"
     settings, content = _settings(), load_content()
-    recognizer = create_recognizer(
-        settings.recognizer, recognizer_sentences(content, settings.dialog.wake_phrase)
-    )
+    understanding = Understanding.from_content(content)
+    domain = domain_of(content, settings.dialog.wake_phrase)
+    recognizer = create_recognizer(settings.recognizer, domain, understanding.doubts)
     controls = _controls()
     endpointing: list[float] = []
     decoding: list[float] = []

@@ -31,11 +31,9 @@ from assistant.audio.source import WavSource, read_wav_pcm16k
 from assistant.content.loader import load_content
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.base import Context
-from assistant.hearing.endpointer import utterances
+from assistant.hearing.endpointer import speech_span, utterances
 from assistant.hearing.neural_denoise import SuppressionSettings, noise_floor_dbfs, speech_to_noise_db
-from assistant.hearing.wav_batch import speech_span
-from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Transcript
-from assistant.understanding.second_opinion import needs_second_opinion
+from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, Transcript
 from bench.recognition_eval import percentile
 from bench.speech_corpus import ROOT, CorpusEntry, build_corpus, tree_digest
 from bench.synth import Voice
@@ -142,7 +140,7 @@ def judge_policy(
     results = []
     for item in todo:
         heard, seconds, asked = first[item.key].transcript, first[item.key].seconds, False
-        if second is not None and hybrid and needs_second_opinion(heard, dialog.router.route(heard.text)):
+        if second is not None and hybrid and dialog.understanding.doubts(heard):
             heard = replace(heard, second=second[item.key].transcript, snr_db=speech_to_noise_db(item.audio))
             seconds, asked = seconds + second[item.key].seconds, True
         dialog.context = Context()
@@ -214,9 +212,10 @@ def pocketsphinx_maker(
 def _whisper(rnnoise: bool) -> Callable[[], Callable[[bytes], Transcript]]:
     def make() -> Callable[[bytes], Transcript]:
         from assistant.hearing.whisper_engine import WhisperRecognizer
+        from assistant.hearing.whisper_prompt import whisper_prompt
         from assistant.settings import RecognizerSettings
 
-        engine = WhisperRecognizer(RecognizerSettings().models_dir)
+        engine = WhisperRecognizer(RecognizerSettings().models_dir, prompt=whisper_prompt(load_content()))
         return _rnnoise(engine.transcribe) if rnnoise else engine.transcribe
 
     return make
@@ -313,11 +312,7 @@ def run(
         second = hear_all(variant, make, alone)
         out["whisper alone (flite-slt only)"] = figures(judge_policy(alone, second, None, dialog, False))
         for first in heard:
-            doubted = [
-                i
-                for i in todo
-                if needs_second_opinion(heard[first][i.key].transcript, _route(dialog, heard[first][i.key]))
-            ]
+            doubted = [i for i in todo if dialog.understanding.doubts(heard[first][i.key].transcript)]
             second.update(hear_all(variant, make, doubted))
             results = judge_policy(todo, heard[first], second, dialog, True)
             out[f"{first} then whisper when doubted"] = figures(results)
@@ -329,10 +324,6 @@ def run(
         out[f"peak memory, --engine {engine}"] = f"{peak_memory_mb(engine):.0f} MB"
     out["benchmark run time"] = f"{time.perf_counter() - started:.0f} s"
     return out
-
-
-def _route(dialog: Dialog, heard: Heard) -> IntentMatch:
-    return dialog.router.route(heard.transcript.text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,9 +28,11 @@ from assistant.audio.source import WavSource
 from assistant.content.loader import load_content
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.base import Context
+from assistant.hearing.domain import domain_of
 from assistant.hearing.endpointer import utterances
 from assistant.hearing.recognizer import Recognizer, create_recognizer
 from assistant.settings import RecognizerSettings
+from assistant.understanding.understanding import Understanding
 from bench.recognition_eval import Outcome, accuracy, by, evaluate, latency_ms, real_time_factor
 from bench.speech_corpus import DEFAULT_TSV, CorpusEntry, build_corpus
 
@@ -42,13 +44,16 @@ def _recognizer_and_dialog(models_dir: Path | None = None, live: bool = False) -
     settings = RecognizerSettings(engine="pocketsphinx")
     if models_dir is not None:
         settings = RecognizerSettings(engine="pocketsphinx", models_dir=models_dir)
-    sentences = [s.text for s in content.sentences]
-    recognizer = create_recognizer(settings, sentences)
+    domain = domain_of(content)
+    understanding = Understanding.from_content(content)
+    recognizer = create_recognizer(settings, domain, understanding.doubts)
     if live:
         from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
 
-        recognizer = PocketsphinxRecognizer(sentences, settings.models_dir, PocketsphinxTuning(live=True))
-    return recognizer, Dialog(content)
+        recognizer = PocketsphinxRecognizer(
+            domain.sentences, settings.models_dir, PocketsphinxTuning(live=True)
+        )
+    return recognizer, Dialog(content, understanding=understanding)
 
 
 def _radio_unanswered(entry: CorpusEntry, dialog: Dialog, recognizer: Recognizer) -> tuple[int, int]:

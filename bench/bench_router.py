@@ -11,6 +11,7 @@ import time
 from assistant.content.loader import load_content
 from assistant.dialog.dialog import Dialog
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 from bench.router_eval import DATA, RouterReport, evaluate_file
 
 SETS = (
@@ -42,7 +43,9 @@ def reports() -> list[tuple[str, RouterReport]]:
     router = Router.from_content(content)
 
     def answer(text: str):  # type: ignore[no-untyped-def]
-        return Dialog(content, router=router, rng=random.Random(1)).respond_text(text)[0]
+        return Dialog(content, understanding=Understanding(router), rng=random.Random(1)).respond_text(text)[
+            0
+        ]
 
     return [(label, evaluate_file(DATA / f"{name}.tsv", answer)) for name, label in SETS]
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from assistant.audio.source import read_wav_pcm16k
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.base import Context
-from assistant.hearing.endpointer import pause_lead
+from assistant.hearing.endpointer import pause_lead, speech_span
 from assistant.hearing.recognizer import Recognizer, start_stream
-from assistant.hearing.wav_batch import speech_span
 from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Transcript
 from bench.speech_corpus import CorpusEntry
 

@@ -27,6 +27,7 @@ from assistant.content.loader import Content, load_content
 from assistant.dialog.dialog import Dialog
 from assistant.settings import content_dir
 from assistant.understanding.router import Router, RouterSettings
+from assistant.understanding.understanding import Understanding
 
 OUT_OF_SCOPE_LABEL = "out_of_scope"
 CONTEXT_INTENTS = frozenset({"followup", "other_side", "extend", "time_left"})
@@ -91,7 +92,11 @@ def cross_validate(
     for fold in folds:
         router = Router.from_content(fold.content, settings)
         for text, want in fold.held:
-            got = Dialog(fold.content, router=router, rng=random.Random(1)).respond_text(text)[0].intent
+            got = (
+                Dialog(fold.content, understanding=Understanding(router), rng=random.Random(1))
+                .respond_text(text)[0]
+                .intent
+            )
             total[want] += 1
             if got == want:
                 right[want] += 1

@@ -9,6 +9,7 @@ import pytest
 from assistant.content.loader import Content, load_content
 from assistant.dialog.dialog import Dialog
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 
 
 @pytest.fixture(scope="session")
@@ -23,4 +24,4 @@ def router(content: Content) -> Router:
 
 @pytest.fixture
 def dialog(content: Content, router: Router) -> Dialog:
-    return Dialog(content, router=router, rng=random.Random(7))
+    return Dialog(content, understanding=Understanding(router), rng=random.Random(7))

@@ -13,7 +13,7 @@ from assistant.audio.pcm import float_to_pcm16
 from assistant.clock import VirtualClock
 from assistant.errors import AudioError
 from assistant.loop.bedside import Bedside
-from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
+from assistant.messages import IDLE, SAMPLE_RATE, AudioChunk, Expectation, Transcript
 
 CHUNK = 480
 """Samples per chunk (30 ms)."""
@@ -31,7 +31,7 @@ class ScriptedRecognizer:
         }
         self.heard: list[float] = []
 
-    def transcribe(self, pcm: bytes) -> Transcript:
+    def transcribe(self, pcm: bytes, expect: Expectation = IDLE) -> Transcript:
         samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
         spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
         freqs = np.fft.rfftfreq(len(samples), 1.0 / SAMPLE_RATE)

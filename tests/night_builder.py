@@ -22,7 +22,7 @@ from assistant.content.loader import Content
 from assistant.loop.bedside import Bedside
 from assistant.loop.events import Recorder
 from assistant.loop.setup import LoopParts, build_loop
-from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
+from assistant.messages import IDLE, SAMPLE_RATE, AudioChunk, Expectation, Transcript
 from assistant.settings import Settings
 
 AUDIO = Path(__file__).parent / "audio"
@@ -44,7 +44,7 @@ class OracleRecognizer:
     def __init__(self) -> None:
         self.pending: str | None = None
 
-    def transcribe(self, pcm: bytes) -> Transcript:
+    def transcribe(self, pcm: bytes, expect: Expectation = IDLE) -> Transcript:
         text, self.pending = self.pending, None
         if text is None:
             return Transcript("", 0.0, "oracle", out_of_domain=True)

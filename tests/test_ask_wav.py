@@ -14,7 +14,7 @@ import wav_builder
 from audio_signals import background
 
 from assistant.cli.main import main
-from assistant.hearing.wav_batch import MAX_FILE_SECONDS
+from assistant.cli.wav_batch import MAX_FILE_SECONDS
 
 AUDIO = Path(__file__).parent / "audio"
 

@@ -12,10 +12,13 @@ from speech_fakes import FakeSpeaker, ToneSynth
 from assistant.audio.playback import PlaybackReference
 from assistant.cli.main import main
 from assistant.clock import VirtualClock
+from assistant.dialog.attention import Attention
+from assistant.dialog.dialog import Dialog
+from assistant.dialog.turn import Moment
 from assistant.hearing.endpointer import Endpointer
-from assistant.loop.barge_in import SPEAKING_MARGIN_DB, SPEAKING_SILENCE, BargeIn
+from assistant.loop.barge_in import BargeIn
 from assistant.loop.events import Recorder
-from assistant.messages import SAMPLE_RATE
+from assistant.messages import SAMPLE_RATE, Transcript
 from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
@@ -64,24 +67,40 @@ def test_it_listens_over_its_voice_only_in_a_routine_or_an_answer() -> None:
     assert not barge_in.listens_over_voice(routine_active=False)
     barge_in.answering = True
     assert barge_in.listens_over_voice(routine_active=False)
-    assert barge_in.silences_answer("stop", speaking=True, routine_active=False)
-    assert not barge_in.silences_answer("causes", speaking=True, routine_active=False)
-    assert not barge_in.silences_answer("stop", speaking=True, routine_active=True)  # the routine's own
     assert not BargeIn(None).listens_over_voice(routine_active=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "moment", "action"),
+    [
+        ("stop", Moment(1.0, speaking=True, answering=True), "silence"),
+        ("pause", Moment(1.0, speaking=True, answering=True), "silence"),
+        ("what causes cramps", Moment(1.0, speaking=True, answering=True), "answer"),
+        ("stop", Moment(1.0, routine=True, speaking=True, answering=True), "control"),  # the routine's own
+        ("stop", Moment(1.0, speaking=True, answering=False), "answer"),  # over "didn't catch that"
+    ],
+)
+def test_a_stop_said_over_an_answer_silences_it(
+    dialog: Dialog, text: str, moment: Moment, action: str
+) -> None:
+    dialog.attention = Attention()
+    dialog.attention.expect_follow_up()  # an answer is being said: the window is open
+    turn = dialog.take_turn(Transcript(text), moment)
+    assert turn.verdict.action == action, turn.verdict
+    assert turn.silence == (action == "silence")
+    assert (turn.reply is None) == (action in ("silence", "control"))
 
 
 def test_while_it_speaks_utterances_end_sooner_and_need_more_voice() -> None:
     endpointer = Endpointer()
-    barge_in = BargeIn(Working())  # type: ignore[arg-type]
-    barge_in.pace(endpointer, 0.6, speaking=True)
-    assert (
-        endpointer.settings.trailing_silence == SPEAKING_SILENCE
-        and endpointer.margin_db == SPEAKING_MARGIN_DB
-    )
-    barge_in.pace(endpointer, 0.6, speaking=False)
-    assert endpointer.settings.trailing_silence == 0.6 and endpointer.margin_db == 0.0
-    BargeIn(None).pace(endpointer, 0.6, speaking=True)  # half-duplex: nothing changes
-    assert endpointer.settings.trailing_silence == 0.6 and endpointer.margin_db == 0.0
+    over = endpointer.over_voice
+    endpointer.listen_over_voice(BargeIn(Working()).over_voice(speaking=True))  # type: ignore[arg-type]
+    assert endpointer.trailing_silence == over.trailing_silence == 0.18 and endpointer.margin_db == 11.0
+    endpointer.listen_over_voice(BargeIn(Working()).over_voice(speaking=False))  # type: ignore[arg-type]
+    assert endpointer.trailing_silence == 0.6 and endpointer.margin_db == 0.0
+    endpointer.listen_over_voice(BargeIn(None).over_voice(speaking=True))  # half-duplex: nothing changes
+    assert endpointer.trailing_silence == 0.6 and endpointer.margin_db == 0.0
+    assert endpointer.settings.trailing_silence == 0.6  # the settings themselves are never rewritten
 
 
 def _host(clock: VirtualClock, speaker: FakeSpeaker, events: Recorder) -> RoutineHost:

@@ -14,6 +14,7 @@ from assistant.content.loader import Content
 from assistant.cramp_log import CrampLog
 from assistant.dialog.attention import Attention
 from assistant.dialog.dialog import Dialog
+from assistant.dialog.turn import Moment
 from assistant.loop.bedside import Bedside
 from assistant.loop.events import Recorder
 from assistant.messages import Transcript
@@ -22,6 +23,7 @@ from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import DialogSettings
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 
 OUT_OF_DOMAIN = Transcript("", 0.2, "fake", out_of_domain=True)
 
@@ -41,7 +43,9 @@ class Rig:
         self.speaker = FakeSpeaker(self.clock, lambda text: 0.06 * len(text))
         self.events = Recorder()
         self.recognizer = ScriptedRecognizer(script)
-        dialog = Dialog(content, dialog_settings, router=router, rng=random.Random(3))
+        settings = dialog_settings or DialogSettings()
+        attention = Attention(settings.wake_phrase, settings.follow_up_seconds)
+        dialog = Dialog(content, settings, Understanding(router), random.Random(3), attention)
         routines = RoutineHost(
             ExerciseBook.from_file(),
             SessionPhrases.from_file(),
@@ -164,7 +168,7 @@ def test_a_wake_phrase_is_needed_outside_the_window(content: Content, router: Ro
     rig.feed.speak(220)
     assert rig.heard() == [("relief", "ignore"), ("relief", "answer"), ("unknown", "wake")]
     assert [e.text for e in rig.speaker.earcons] == ["listening"]
-    assert rig.bedside.attention.in_window(rig.clock.now())
+    assert rig.bedside.dialog.expectation(rig.bedside.moment()).conversation
 
 
 def test_it_never_hears_itself(content: Content, router: Router) -> None:
@@ -244,7 +248,7 @@ def test_a_stretch_is_started_paused_resumed_and_stopped_by_voice(content: Conte
     assert not rig.bedside.routines.active
 
 
-def test_during_a_routine_questions_are_ignored_but_red_flags_answered(
+def test_during_a_routine_a_question_one_engine_heard_is_ignored_but_red_flags_answered(
     content: Content, router: Router
 ) -> None:
     script: dict[float, Transcript | str] = {
@@ -259,9 +263,30 @@ def test_during_a_routine_questions_are_ignored_but_red_flags_answered(
     rig.feed.speak(160, after=0.7)
     rig.feed.until_quiet()
     rig.feed.speak(200, after=0.7)
-    assert rig.heard() == [("stretch", "answer"), ("causes", "ignore"), ("urgent", "answer")]
+    assert rig.heard() == [("stretch", "answer"), ("unknown", "ignore"), ("urgent", "answer")]
+    question = rig.events.of("heard")[1]
+    assert question["guess"] == "causes" and "disagree" in question["reason"]
     assert [e["state"] for e in rig.events.of("routine")] == ["started", "stopped"]
     assert rig.events.of("say")[-1]["intent"] == "urgent"
+
+
+def test_a_question_both_engines_agree_on_pauses_the_routine_and_is_answered(
+    content: Content, router: Router
+) -> None:
+    heard_twice = Transcript(
+        "my foot is cramping now", 0.9, "fake", second=Transcript("My foot is cramping now.", 0.9, "whisper")
+    )
+    script: dict[float, Transcript | str] = {120: "guide me through the calf stretch", 160: heard_twice}
+    rig = Rig(content, router, script)
+    rig.feed.speak(120)
+    rig.feed.until(lambda: bool(rig.events.of("hold")))
+    rig.feed.until_quiet()
+    rig.feed.speak(160, after=0.7)
+    rig.feed.until_quiet()
+    assert rig.heard() == [("stretch", "answer"), ("relief", "answer")]
+    assert rig.bedside.routines.active and rig.bedside.routines.next_wakeup() is None  # paused, not ended
+    assert SessionPhrases.from_file().paused in rig.said()
+    assert rig.events.of("say")[-1]["intent"] == "relief"
 
 
 @pytest.mark.parametrize(
@@ -291,12 +316,13 @@ def test_talk_in_the_follow_up_window_gets_no_sorry(content: Content) -> None:
     def verdict(text: str, wake: str | None = None) -> str:
         attention = Attention(wake, 8.0)
         attention.open_window(10.0)
-        turn = dialog.take_turn(Transcript(text, 0.9, "pocketsphinx"), attention=attention, now=12.0)
+        dialog.attention = attention
+        turn = dialog.take_turn(Transcript(text, 0.9, "pocketsphinx"), Moment(12.0))
         return turn.verdict.action
 
     assert verdict(story) == "ignore"
-    attention = Attention(None, 8.0)  # no conversation: "... all of them" points back at nothing
-    outside = dialog.take_turn(Transcript("i do for a all of them", 0.9, "pocketsphinx"), attention=attention)
+    dialog.attention = Attention(None, 8.0)  # no conversation: "... all of them" points back at nothing
+    outside = dialog.take_turn(Transcript("i do for a all of them", 0.9, "pocketsphinx"), Moment())
     assert outside.verdict.action == "ignore"
     assert verdict("my cool is crumbling what do") == "not_heard"
     assert verdict(f"hey cramp {story}", wake="hey cramp") == "not_heard"

@@ -9,14 +9,16 @@ from speech_fakes import FakeSpeaker
 
 from assistant.clock import VirtualClock
 from assistant.content.loader import Content
+from assistant.dialog.attention import Attention
 from assistant.dialog.dialog import Dialog
 from assistant.loop.bedside import Bedside
 from assistant.loop.events import Recorder
-from assistant.messages import Transcript
+from assistant.messages import IDLE, Expectation, Transcript
 from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 
 
 class StreamingScripted(ScriptedRecognizer):
@@ -50,9 +52,9 @@ class _Stream:
     def prepare(self) -> None:
         self.owner.calls.append(("prepare", len(self.audio), self.owner._speaking()))
 
-    def finish(self) -> Transcript:
+    def finish(self, expect: Expectation = IDLE) -> Transcript:
         self.owner.calls.append(("finish", len(self.audio), self.owner._speaking()))
-        return self.owner.transcribe(self.audio)
+        return self.owner.transcribe(self.audio, expect)
 
     def cancel(self) -> None:
         self.owner.calls.append(("cancel", len(self.audio), self.owner._speaking()))
@@ -72,7 +74,12 @@ def _rig(content: Content, router: Router) -> tuple[StreamingScripted, Feeder, R
         origin=clock.now(),
         earcons=False,
     )
-    bedside = Bedside(recognizer, Dialog(content, router=router, rng=random.Random(3)), speaker, routines)
+    bedside = Bedside(
+        recognizer,
+        Dialog(content, understanding=Understanding(router), rng=random.Random(3), attention=Attention()),
+        speaker,
+        routines,
+    )
     recognizer.bedside = bedside
     feeder = Feeder(bedside, clock)
     feeder.silence(1.0)

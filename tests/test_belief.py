@@ -46,15 +46,17 @@ def test_a_rejected_guess_is_kept_with_its_reason(dialog: Dialog) -> None:
     assert (match.intent, heard.guess) == ("unknown", "diet")
     assert "order" in heard.reason and not heard.belief.believed
     assert reply.text in dialog.content.phrases["not_heard"]
-    believed_ = dialog.understand(Transcript("the worst knot in milk sodium in", 0.9, "pocketsphinx"))
+    believed_ = dialog.understanding.understand(
+        Transcript("the worst knot in milk sodium in", 0.9, "pocketsphinx")
+    )
     assert (believed_.match.intent, believed_.guess, believed_.belief.believed) == ("diet", "diet", True)
 
 
 def test_a_guess_the_router_refused_is_unknown_and_the_reason_names_it(dialog: Dialog) -> None:
-    heard = dialog.understand(Transcript("set an alarm for seven", 0.9, "pocketsphinx"))
+    heard = dialog.understanding.understand(Transcript("set an alarm for seven", 0.9, "pocketsphinx"))
     assert (heard.match.intent, heard.guess) == ("unknown", "unknown")
     assert heard.reason.startswith("router: ")
-    silent = dialog.understand(Transcript("", 0.0, "pocketsphinx"))
+    silent = dialog.understanding.understand(Transcript("", 0.0, "pocketsphinx"))
     assert (silent.guess, silent.reason) == ("unknown", "nothing recognised")
 
 

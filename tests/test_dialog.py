@@ -8,9 +8,11 @@ import pytest
 
 from assistant.content.loader import Content
 from assistant.dialog.dialog import Dialog
+from assistant.dialog.turn import Moment
 from assistant.messages import Transcript
 from assistant.settings import DialogSettings
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 
 
 def words(text: str) -> int:
@@ -61,7 +63,7 @@ def test_first_answers_are_short(content: Content, router: Router) -> None:
             ("heat or ice", 70),
             ("what can you do", 70),
         ]:
-            dialog = Dialog(content, router=router, rng=random.Random(seed))
+            dialog = Dialog(content, understanding=Understanding(router), rng=random.Random(seed))
             _, reply = dialog.respond_text(text)
             assert words(reply.text) <= limit, (text, reply.text)
 
@@ -125,9 +127,9 @@ def test_controls_inside_a_routine_go_to_the_routine(dialog: Dialog) -> None:
         "now the other leg": "other_side",
     }
     for text, control in expected.items():
-        reply = dialog.take_turn(Transcript(text), routine_active=True).reply
-        assert reply is not None and reply.control == control, text
-        assert reply.text == ""
+        turn = dialog.take_turn(Transcript(text), Moment(routine=True))
+        assert turn.control == control and turn.verdict.action == "control", text
+        assert turn.reply is None
 
 
 def test_stretch_requests(dialog: Dialog) -> None:
@@ -146,7 +148,7 @@ def test_stretch_requests(dialog: Dialog) -> None:
 
 
 def test_red_flags_use_the_emergency_number_setting(content: Content, router: Router) -> None:
-    dialog = Dialog(content, DialogSettings(emergency_number="911"), router=router)
+    dialog = Dialog(content, DialogSettings(emergency_number="911"), understanding=Understanding(router))
     match, reply = dialog.respond_text("my leg is swollen and I can't breathe")
     assert match.intent == "urgent" and reply.urgent
     assert reply.text.startswith("Call 911 now.")
@@ -174,7 +176,7 @@ def test_a_doubted_transcript_that_matches_a_sentence_word_for_word_is_answered(
 
 def test_speech_needs_a_surer_router_than_typing_and_more_when_it_is_word_salad(dialog: Dialog) -> None:
     salad = "the worst knot in milk sodium in"
-    assert dialog.router.route(salad).intent == "diet"  # typed, the router takes it
+    assert dialog.understanding.router.route(salad).intent == "diet"  # typed, the router takes it
     assert dialog.respond(Transcript(salad, 0.9, "pocketsphinx", fluency=0.9))[0].intent == "diet"
     assert dialog.respond(Transcript(salad, 0.9, "pocketsphinx", fluency=0.4))[0].intent == "unknown"
 

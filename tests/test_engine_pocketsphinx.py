@@ -10,8 +10,8 @@ import pytest
 from assistant.audio.source import read_wav_pcm16k
 from assistant.content.loader import Content
 from assistant.dialog.dialog import Dialog
+from assistant.hearing.endpointer import speech_span
 from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
-from assistant.hearing.wav_batch import speech_span
 
 AUDIO = Path(__file__).parent / "audio"
 

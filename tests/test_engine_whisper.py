@@ -11,7 +11,7 @@ import pytest
 
 from assistant.audio.source import read_wav_pcm16k
 from assistant.cli.main import main
-from assistant.content.loader import Content
+from assistant.content.loader import Content, load_content
 from assistant.hearing.whisper_engine import WhisperRecognizer, compression_ratio, without_repeats
 from assistant.hearing.whisper_prompt import whisper_prompt
 from assistant.messages import SAMPLE_RATE
@@ -85,7 +85,7 @@ def test_the_default_engine_understands_the_8khz_stereo_question(tmp_path: Path)
 def recognizer() -> WhisperRecognizer:
     found = bundled_whisper_model()
     assert found is not None
-    return WhisperRecognizer(found.parent, found)
+    return WhisperRecognizer(found.parent, found, prompt=whisper_prompt(load_content()))
 
 
 def test_the_encoder_window_is_short_for_a_short_utterance(recognizer: WhisperRecognizer) -> None:
@@ -98,7 +98,7 @@ def test_a_window_outside_whisper_s_range_is_refused() -> None:
     found = bundled_whisper_model()
     assert found is not None
     with pytest.raises(ValueError, match="min_window_s"):
-        WhisperRecognizer(found.parent, found, min_window_s=45.0)
+        WhisperRecognizer(found.parent, found, prompt="", min_window_s=45.0)
 
 
 def test_one_word_heard_on_the_short_window_does_not_loop(recognizer: WhisperRecognizer) -> None:

@@ -122,6 +122,6 @@ def test_a_body_part_one_exercise_stretches_names_that_exercise() -> None:
 
 
 def test_the_router_fills_the_exercise_for_a_stretch_of_one_muscle(dialog: Dialog) -> None:
-    match = dialog.router.route("could you give me a stretch for my tight calves")
+    match = dialog.understanding.router.route("could you give me a stretch for my tight calves")
     assert (match.intent, match.slots) == ("stretch", {"body_part": "calf", "exercise": "calf_stretch"})
-    assert dialog.router.route("my calves keep cramping, why").slots == {"body_part": "calf"}
+    assert dialog.understanding.router.route("my calves keep cramping, why").slots == {"body_part": "calf"}

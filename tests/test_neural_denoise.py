@@ -13,7 +13,7 @@ from assistant.audio.source import read_wav_pcm16k
 from assistant.errors import ModelError
 from assistant.hearing.neural_denoise import NoiseSuppressor, _library_path, load_rnnoise, noise_floor_dbfs
 from assistant.hearing.suppressed import SuppressedRecognizer
-from assistant.messages import Transcript
+from assistant.messages import IDLE, Expectation, Transcript
 
 AUDIO = Path(__file__).parent / "audio"
 
@@ -70,7 +70,7 @@ class Recording:
     def __init__(self) -> None:
         self.heard: list[bytes] = []
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         self.heard.append(audio)
         return Transcript(f"{len(audio)} bytes", 1.0, self.name)
 

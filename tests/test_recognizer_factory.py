@@ -9,14 +9,21 @@ from fake_vosk import FakeVosk, make_model_tree
 
 from assistant.errors import ModelError, SettingsError
 from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
-from assistant.hearing.recognizer import create_recognizer
+from assistant.hearing.recognizer import Domain, create_recognizer
 from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
 from assistant.hearing.suppressed import SuppressedRecognizer
 from assistant.hearing.vosk_engine import VoskRecognizer
 from assistant.hearing.whisper_engine import WhisperRecognizer
+from assistant.messages import Expectation, Transcript
 from assistant.settings import RecognizerSettings
 
 SENTENCES = ["my calf is cramping", "what causes cramps", "stop", "pause"]
+DOMAIN = Domain(tuple(SENTENCES), "calf, cramps.")
+
+
+def never(first: Transcript, expect: Expectation) -> bool:
+    """A doubt check that doubts nothing."""
+    return False
 
 
 @pytest.fixture
@@ -33,7 +40,7 @@ def _inner(recognizer: object) -> object:
 
 
 def test_auto_without_a_vosk_model_is_pocketsphinx_with_whisper_second(tmp_path: Path) -> None:
-    recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), SENTENCES)
+    recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), DOMAIN, never)
     assert isinstance(recognizer, SecondOpinionRecognizer)
     # pocketsphinx hears RNNoise's output; Whisper the audio as it came.
     assert isinstance(_inner(recognizer.first), PocketsphinxRecognizer)
@@ -44,22 +51,22 @@ def test_auto_without_a_vosk_model_is_pocketsphinx_with_whisper_second(tmp_path:
 
 def test_auto_without_the_second_opinion_is_pocketsphinx_alone(tmp_path: Path) -> None:
     settings = RecognizerSettings(engine="auto", models_dir=tmp_path, second_opinion=False)
-    assert isinstance(_inner(create_recognizer(settings, SENTENCES)), PocketsphinxRecognizer)
+    assert isinstance(_inner(create_recognizer(settings, DOMAIN, never)), PocketsphinxRecognizer)
 
 
 def test_noise_suppression_can_be_turned_off(tmp_path: Path) -> None:
     settings = RecognizerSettings(engine="pocketsphinx", models_dir=tmp_path, noise_suppression=False)
-    assert isinstance(create_recognizer(settings, SENTENCES), PocketsphinxRecognizer)
+    assert isinstance(create_recognizer(settings, DOMAIN, never), PocketsphinxRecognizer)
 
 
 def test_whisper_is_chosen_by_name_and_hears_the_audio_unsuppressed(tmp_path: Path) -> None:
     settings = RecognizerSettings(engine="whisper", models_dir=tmp_path)
-    assert isinstance(create_recognizer(settings, SENTENCES), WhisperRecognizer)
+    assert isinstance(create_recognizer(settings, DOMAIN, never), WhisperRecognizer)
 
 
 def test_auto_with_a_vosk_model_is_vosk(tmp_path: Path, fake: FakeVosk) -> None:
     model = make_model_tree(tmp_path / "vosk-model-small-en-us-0.15")
-    recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), SENTENCES)
+    recognizer = create_recognizer(RecognizerSettings(engine="auto", models_dir=tmp_path), DOMAIN, never)
     assert isinstance(_inner(recognizer), VoskRecognizer)
     assert fake.model_paths == [str(model)]
 
@@ -67,19 +74,19 @@ def test_auto_with_a_vosk_model_is_vosk(tmp_path: Path, fake: FakeVosk) -> None:
 def test_pocketsphinx_is_chosen_even_when_a_vosk_model_is_present(tmp_path: Path, fake: FakeVosk) -> None:
     make_model_tree(tmp_path / "vosk-model-small-en-us-0.15")
     settings = RecognizerSettings(engine="pocketsphinx", models_dir=tmp_path)
-    assert isinstance(_inner(create_recognizer(settings, SENTENCES)), PocketsphinxRecognizer)
+    assert isinstance(_inner(create_recognizer(settings, DOMAIN, never)), PocketsphinxRecognizer)
     assert fake.model_paths == []
 
 
 def test_vosk_without_a_model_says_how_to_get_one(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="cramp-assistant models download") as caught:
-        create_recognizer(RecognizerSettings(engine="vosk", models_dir=tmp_path), SENTENCES)
+        create_recognizer(RecognizerSettings(engine="vosk", models_dir=tmp_path), DOMAIN, never)
     assert "\n" not in str(caught.value)
 
 
 def test_an_unknown_engine_is_a_settings_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="kaldi"):
-        create_recognizer(RecognizerSettings(engine="kaldi", models_dir=tmp_path), SENTENCES)
+        create_recognizer(RecognizerSettings(engine="kaldi", models_dir=tmp_path), DOMAIN, never)
 
 
 def test_the_settings_file_turns_the_second_opinion_and_suppression_off(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from assistant.content.loader import Content
 from assistant.dialog.dialog import Dialog
 from assistant.messages import IntentMatch
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 from bench.router_eval import DATA, evaluate_file
 
 
@@ -121,7 +122,9 @@ def test_labelled_sets(
 ) -> None:
     def answer(text: str) -> IntentMatch:
         # What `ask --json` reports: a fresh conversation, fragments resolved by the dialog.
-        return Dialog(content, router=router, rng=random.Random(1)).respond_text(text)[0]
+        return Dialog(content, understanding=Understanding(router), rng=random.Random(1)).respond_text(text)[
+            0
+        ]
 
     report = evaluate_file(DATA / f"{name}.tsv", answer)
     # Held-out lines are never printed, so that nobody tunes on them by reading a failure.

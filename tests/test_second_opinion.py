@@ -9,10 +9,11 @@ import pytest
 
 from assistant.audio.source import read_wav_pcm16k
 from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
-from assistant.messages import IntentMatch, Transcript, WhisperSignals
+from assistant.messages import IDLE, Expectation, IntentMatch, Transcript, WhisperSignals
 from assistant.understanding.belief import Belief, believed
 from assistant.understanding.router import Router, RouterResult
 from assistant.understanding.second_opinion import judge, needs_second_opinion
+from assistant.understanding.understanding import Understanding
 
 AUDIO = Path(__file__).parent / "audio"
 SURE = WhisperSignals(avg_logprob=-0.2, no_speech_prob=0.02, compression_ratio=0.8)
@@ -90,7 +91,7 @@ class Counting:
         self.calls = 0
         self.heard = b""
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         self.calls += 1
         self.heard = audio
         return _whisper(self.text)
@@ -107,7 +108,7 @@ def pocketsphinx(tmp_path_factory: pytest.TempPathFactory) -> object:
 
 def test_the_fast_path_does_not_wait_for_the_second_engine(pocketsphinx: object, router: Router) -> None:
     second = Counting("stop")
-    recognizer = SecondOpinionRecognizer(pocketsphinx, second, router.route)  # type: ignore[arg-type]
+    recognizer = SecondOpinionRecognizer(pocketsphinx, second, Understanding(router).doubts)  # type: ignore[arg-type]
     stream = recognizer.start()
     stream.accept(read_wav_pcm16k(AUDIO / "q_stop.wav"))
     stream.prepare()
@@ -117,7 +118,7 @@ def test_the_fast_path_does_not_wait_for_the_second_engine(pocketsphinx: object,
 
 def test_doubted_speech_is_heard_again_by_the_second_engine(pocketsphinx: object, router: Router) -> None:
     second = Counting("their midfielder was carried off with cramp")
-    recognizer = SecondOpinionRecognizer(pocketsphinx, second, router.route)  # type: ignore[arg-type]
+    recognizer = SecondOpinionRecognizer(pocketsphinx, second, Understanding(router).doubts)  # type: ignore[arg-type]
     heard = recognizer.transcribe(read_wav_pcm16k(AUDIO / "radio_cramp.wav"))
     assert second.calls == 1 and heard.second is not None
     assert not _judge(heard, router)[2].believed
@@ -169,7 +170,7 @@ def test_the_second_opinion_carries_the_audio_signal_to_noise_estimate(router: R
     tone = 3000 * np.sin(np.arange(16000) * 2 * np.pi * 440 / 16000) * (np.arange(16000) > 8000)
     audio = np.clip(noise + tone, -32768, 32767).astype(np.int16).tobytes()
     first = Counting("zzz qqq")
-    heard = SecondOpinionRecognizer(first, Counting("what"), router.route).transcribe(audio)
+    heard = SecondOpinionRecognizer(first, Counting("what"), Understanding(router).doubts).transcribe(audio)
     assert heard.second is not None and heard.snr_db is not None and 15 < heard.snr_db < 25
 
 
@@ -187,7 +188,7 @@ def test_the_second_engine_hears_the_audio_the_suppressor_did_not_touch(
     audio = read_wav_pcm16k(AUDIO / "radio_cramp.wav")
     second = Counting("their midfielder was carried off with cramp")
     first = SuppressedRecognizer(pocketsphinx, suppress)  # type: ignore[arg-type]
-    stream = SecondOpinionRecognizer(first, second, router.route).start()
+    stream = SecondOpinionRecognizer(first, second, Understanding(router).doubts).start()
     for start in range(0, len(audio), 3200):
         stream.accept(audio[start : start + 3200])
     stream.prepare()

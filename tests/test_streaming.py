@@ -25,7 +25,7 @@ from assistant.hearing.endpointer import Endpointer
 from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer, PocketsphinxTuning
 from assistant.hearing.recognizer import BufferedStream, start_stream
 from assistant.hearing.vosk_engine import VoskRecognizer
-from assistant.messages import SAMPLE_RATE, AudioChunk, Transcript
+from assistant.messages import IDLE, SAMPLE_RATE, AudioChunk, Expectation, Transcript
 
 AUDIO = Path(__file__).parent / "audio"
 FIXTURES = ["q_calf_cramping.wav", "q_left_foot_brown12.wav", "q_causes.wav", "human_goforward.wav"]
@@ -201,7 +201,7 @@ def test_vosk_stream_feeds_as_it_goes_and_matches_transcribe(
 class _Plain:
     name = "plain"
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         return Transcript(f"{len(audio)} bytes", 0.9, self.name)
 
 

@@ -13,6 +13,7 @@ from assistant.clock import VirtualClock
 from assistant.content.loader import Content
 from assistant.dialog.attention import Attention
 from assistant.dialog.dialog import Dialog
+from assistant.dialog.turn import Moment
 from assistant.loop.bedside import GAP_BEFORE_ROUTINE, Bedside, LoopOptions
 from assistant.loop.events import Recorder
 from assistant.messages import Transcript
@@ -23,6 +24,7 @@ from assistant.routines.phrases import SessionPhrases
 from assistant.routines.session import Session
 from assistant.settings import DialogSettings
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 
 
 def spoken(text: str) -> Transcript:
@@ -47,30 +49,33 @@ def test_one_function_decides_from_the_routine_state_passed_in(
     attention = Attention()
     if window:
         attention.open_window(0.0)
-    turn = dialog.take_turn(spoken(text), routine, attention, now=1.0)
+    dialog.attention = attention
+    turn = dialog.take_turn(spoken(text), Moment(1.0, routine))
     assert turn.verdict.action == action, turn.verdict
-    assert (turn.reply.control if turn.reply else None) == control
+    assert turn.control == control
     assert turn.heard.routed.intent == turn.guess and turn.reason
     if action == "ignore":
         assert turn.reply is None
     if action == "answer":
         assert turn.reply is not None and turn.reply.text and not turn.reply.control
+        assert turn.end_routine == (routine and turn.reply.urgent)
 
 
 def test_a_turn_keeps_the_rejected_guess(dialog: Dialog) -> None:
     salad = Transcript("the worst knot in milk sodium in", 0.9, "pocketsphinx", fluency=0.4)
-    turn = dialog.take_turn(salad, False, Attention(), now=0.0)
+    dialog.attention = Attention()
+    turn = dialog.take_turn(salad, Moment(0.0))
     assert (turn.match.intent, turn.guess, turn.verdict.action) == ("unknown", "diet", "ignore")
     assert turn.heard.routed.accepted and not turn.heard.belief.believed
 
 
 def test_the_wake_phrase_is_taken_off_before_routing(dialog: Dialog) -> None:
-    attention = Attention("hey cramp")
-    turn = dialog.take_turn(spoken("hey cramp my calf is cramping"), False, attention, now=0.0)
+    dialog.attention = Attention("hey cramp")
+    turn = dialog.take_turn(spoken("hey cramp my calf is cramping"), Moment(0.0))
     assert (
         turn.woken and turn.verdict.action == "answer" and turn.heard.transcript.text == "my calf is cramping"
     )
-    alone = dialog.take_turn(spoken("hey cramp"), False, attention, now=0.0)
+    alone = dialog.take_turn(spoken("hey cramp"), Moment(0.0))
     assert alone.verdict.action == "wake" and alone.reply is None
 
 
@@ -102,7 +107,13 @@ def test_the_follow_up_window_opens_when_the_speech_really_ends(content: Content
     routines = RoutineHost(
         ExerciseBook.from_file(), SessionPhrases.from_file(), speaker, clock, events, origin=clock.now()
     )
-    dialog = Dialog(content, DialogSettings(follow_up_seconds=3.0), router=router, rng=random.Random(3))
+    dialog = Dialog(
+        content,
+        DialogSettings(follow_up_seconds=3.0),
+        understanding=Understanding(router),
+        rng=random.Random(3),
+        attention=Attention(None, 3.0),
+    )
     bedside = Bedside(ScriptedRecognizer({150: "what causes cramps", 190: "yes"}), dialog, speaker, routines)
     feed = Feeder(bedside, clock)
     feed.silence(1.0)
@@ -133,7 +144,7 @@ def test_every_say_event_comes_from_one_emitter(content: Content, router: Router
         origin=clock.now(),
         hold=15.0,
     )
-    dialog = Dialog(content, router=router, rng=random.Random(3))
+    dialog = Dialog(content, understanding=Understanding(router), rng=random.Random(3), attention=Attention())
     bedside = Bedside(
         ScriptedRecognizer({150: "guide me through the calf stretch"}), dialog, speaker, routines
     )
@@ -163,7 +174,7 @@ def _short_rig(
         hold=15.0,
         earcons=False,
     )
-    dialog = Dialog(content, router=router, rng=random.Random(3))
+    dialog = Dialog(content, understanding=Understanding(router), rng=random.Random(3), attention=Attention())
     options = LoopOptions(half_duplex=half_duplex)
     bedside = Bedside(ScriptedRecognizer(script), dialog, speaker, routines, options=options)
     feed = Feeder(bedside, clock)

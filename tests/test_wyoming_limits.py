@@ -19,8 +19,9 @@ from wyoming_harness import ServerThread
 from assistant.clock import MonotonicClock
 from assistant.content.loader import Content
 from assistant.dialog.dialog import Dialog
-from assistant.messages import Transcript
+from assistant.messages import IDLE, Expectation, Transcript
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 from assistant.wyoming.conversations import Conversations
 from assistant.wyoming.handler import ServerState
 from assistant.wyoming.server import WyomingServer
@@ -42,7 +43,7 @@ class GatedRecognizer:
         self.calls = 0
         self.fail = False
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         self.calls += 1
         self.started.release()
         self.gate.wait(30)
@@ -59,9 +60,9 @@ def gated() -> GatedRecognizer:
 @pytest.fixture
 def served(content: Content, router: Router, gated: GatedRecognizer) -> Iterator[ServerThread]:
     settings = WyomingSettings(uri="tcp://127.0.0.1:0", max_clients=3, max_waiting=1, idle_seconds=1.0)
-    conversations = Conversations(content, router, MonotonicClock(), rng=random.Random(3))
+    conversations = Conversations(content, Understanding(router), MonotonicClock(), rng=random.Random(3))
     pool = RecognizerPool(lambda: gated, gated.name, workers=1, max_waiting=settings.max_waiting)
-    state = ServerState(settings, conversations, pool, Dialog(content, router=router))
+    state = ServerState(settings, conversations, pool, Dialog(content, understanding=Understanding(router)))
     thread = ServerThread(WyomingServer(state))
     yield thread
     gated.gate.set()

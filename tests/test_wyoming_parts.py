@@ -20,6 +20,7 @@ from assistant.clock import VirtualClock
 from assistant.content.loader import Content
 from assistant.errors import AudioError
 from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 from assistant.wyoming.audio_in import PcmConverter, PcmFormat
 from assistant.wyoming.conversations import Conversations, conversation_key
 from assistant.wyoming.framing import Malformed, read_event
@@ -87,7 +88,7 @@ def test_conversation_keys_prefer_the_satellite() -> None:
 def test_conversations_are_forgotten_after_a_while_and_bounded(content: Content, router: Router) -> None:
     clock = VirtualClock()
     talks = Conversations(
-        content, router, clock, followup_seconds=300, max_conversations=3, rng=random.Random(1)
+        content, Understanding(router), clock, followup_seconds=300, max_conversations=3, rng=random.Random(1)
     )
     kitchen = talks.dialog("kitchen")
     clock.advance(299)

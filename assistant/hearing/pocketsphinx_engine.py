@@ -28,7 +28,7 @@ from assistant.hearing.domain_lm import (
     words_of,
 )
 from assistant.hearing.pocketsphinx_stream import Decoded, PocketsphinxStream
-from assistant.messages import SAMPLE_RATE, UNKNOWN_WORD, Transcript
+from assistant.messages import IDLE, SAMPLE_RATE, UNKNOWN_WORD, Expectation, Transcript
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class PocketsphinxRecognizer:
         self._open = PocketsphinxStream(self)
         return self._open
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         """Decode one utterance of 16 kHz mono s16le PCM: the same as a stream fed all of it."""
         stream = self.start()
         stream.accept(audio)

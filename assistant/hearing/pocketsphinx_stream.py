@@ -13,7 +13,7 @@ import numpy as np
 from assistant.errors import ModelError
 from assistant.hearing.denoise import denoise
 from assistant.hearing.domain_lm import is_garbage
-from assistant.messages import UNKNOWN_WORD, Transcript
+from assistant.messages import IDLE, UNKNOWN_WORD, Expectation, Transcript
 
 if TYPE_CHECKING:
     from assistant.hearing.pocketsphinx_engine import PocketsphinxRecognizer
@@ -71,7 +71,7 @@ class PocketsphinxStream:
             self._prepared = (self._fed, decoded, self._decoder.get_cmn())
             self._decoder.set_cmn(self._cmn)
 
-    def finish(self) -> Transcript:
+    def finish(self, expect: Expectation = IDLE) -> Transcript:
         return self._owner.verdict(self.finish_decoded())
 
     def finish_decoded(self) -> Decoded:

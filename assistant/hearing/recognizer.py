@@ -1,16 +1,35 @@
-"""The `Recognizer` interface and the factory that picks an engine (pocketsphinx or Vosk)."""
+"""The `Recognizer` interface, the domain the engines are told about, and the factory that picks an engine.
+
+The engines: pocketsphinx (restricted to the domain; no download), Whisper tiny.en (the second opinion, or
+alone), Vosk (when its model is present). Every recogniser takes the conversation's `Expectation` with
+the utterance; only the two-engine recogniser acts on it (through the understanding's doubt check).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.errors import ModelError, SettingsError
-from assistant.messages import IntentMatch, Transcript
+from assistant.messages import IDLE, Expectation, Transcript
 from assistant.settings import ENGINES, RecognizerSettings
 
 _LOGGER = logging.getLogger(__name__)
+
+Doubt = Callable[[Transcript, Expectation], bool]
+"""Is the fast engine's transcript doubted, given what the conversation expects (`Understanding.doubts`)?"""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """What the engines are told of the domain, made from the content where the program is put together."""
+
+    sentences: tuple[str, ...]
+    """The sentences pocketsphinx's language model and Vosk's grammar are restricted to."""
+    prompt: str
+    """Whisper's prompt: the domain's words, so it spells them as the content does."""
 
 
 class Recognizer(Protocol):
@@ -19,7 +38,7 @@ class Recognizer(Protocol):
     name: str
     """The engine's name, as in `Transcript.engine`."""
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         """Recognise one utterance of 16 kHz mono s16le PCM."""
         ...
 
@@ -27,7 +46,7 @@ class Recognizer(Protocol):
 class Transcriber(Protocol):
     """Anything with `transcribe` (a recogniser, or a test's fake)."""
 
-    def transcribe(self, audio: bytes) -> Transcript: ...
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript: ...
 
 
 class RecognitionStream(Protocol):
@@ -42,7 +61,7 @@ class RecognitionStream(Protocol):
         that `finish` is quick if no more come (it must return the same as without this call)."""
         ...
 
-    def finish(self) -> Transcript:
+    def finish(self, expect: Expectation = IDLE) -> Transcript:
         """The utterance is over: what was said (the same as `transcribe` of all the pieces joined)."""
         ...
 
@@ -64,9 +83,9 @@ class BufferedStream:
     def prepare(self) -> None:
         """Nothing to do ahead: the whole audio is transcribed at the end."""
 
-    def finish(self) -> Transcript:
+    def finish(self, expect: Expectation = IDLE) -> Transcript:
         audio, self._pieces = b"".join(self._pieces), []
-        return self.recognizer.transcribe(audio)
+        return self.recognizer.transcribe(audio, expect)
 
     def cancel(self) -> None:
         self._pieces = []
@@ -81,27 +100,23 @@ def start_stream(recognizer: Transcriber) -> RecognitionStream:
     return BufferedStream(recognizer)
 
 
-def create_recognizer(
-    settings: RecognizerSettings,
-    sentences: Sequence[str],
-    route: Callable[[str], IntentMatch] | None = None,
-) -> Recognizer:
-    """The engine the settings ask for, restricted to the sentences; pocketsphinx and Vosk behind the noise
-    suppressor, Whisper (alone or as the second opinion) hearing the audio as it came: RNNoise's output cost
-    Whisper more than the noise did (measured on the spoken sets, see second_opinion_engine).
+def create_recognizer(settings: RecognizerSettings, domain: Domain, doubt: Doubt) -> Recognizer:
+    """The engine the settings ask for, restricted to the domain; pocketsphinx and Vosk behind the noise
+    suppressor, Whisper (alone or as the second opinion) hearing the audio as it came (RNNoise's output
+    cost Whisper more than the noise did: docs/hearing.md).
 
     "auto" takes Vosk when `find_vosk_model` finds a usable model; else pocketsphinx with Whisper as the
-    second opinion when faster-whisper and a model are installed (`route` routes pocketsphinx's transcript
-    to decide whether it is doubted; by default a router over the content); else pocketsphinx alone (it
-    needs no download). "vosk" without a model, or "whisper" without a good one, is a ModelError saying
-    how to get one. Engines are imported lazily.
+    second opinion when faster-whisper and a model are installed (`doubt`, the understanding's check, says
+    which of pocketsphinx's transcripts Whisper hears too); else pocketsphinx alone (it needs no download).
+    "vosk" without a model, or "whisper" without a good one, is a ModelError saying how to get one.
+    Engines are imported lazily.
     """
     engine = settings.engine
     if engine not in ENGINES:
         raise SettingsError(
             f"recognizer.engine: unknown engine {engine!r} (choose from {', '.join(ENGINES)})"
         )
-    return _engine(settings, sentences, route)
+    return _engine(settings, domain, doubt)
 
 
 def _suppressed(recognizer: Recognizer, suppress: Callable[[bytes], bytes] | None) -> Recognizer:
@@ -113,25 +128,22 @@ def _suppressed(recognizer: Recognizer, suppress: Callable[[bytes], bytes] | Non
     return SuppressedRecognizer(recognizer, suppress)
 
 
-def _engine(
-    settings: RecognizerSettings,
-    sentences: Sequence[str],
-    route: Callable[[str], IntentMatch] | None,
-) -> Recognizer:
+def _engine(settings: RecognizerSettings, domain: Domain, doubt: Doubt) -> Recognizer:
     from assistant.models.finding import find_vosk_model
 
     engine = settings.engine
     if engine == "whisper":
         from assistant.hearing.whisper_engine import WhisperRecognizer
 
-        return WhisperRecognizer(settings.models_dir, settings.model)  # it hears the audio as it came
+        # it hears the audio as it came
+        return WhisperRecognizer(settings.models_dir, settings.model, prompt=domain.prompt)
     if engine in ("auto", "vosk"):
         model = find_vosk_model(settings)
         if model is not None:
             from assistant.hearing.vosk_engine import VoskRecognizer
 
             _LOGGER.info("recogniser: vosk with %s", model)
-            return _suppressed(VoskRecognizer(model, sentences), _suppressor(settings))
+            return _suppressed(VoskRecognizer(model, domain.sentences), _suppressor(settings))
         if engine == "vosk":
             raise ModelError(
                 f"no Vosk model in {settings.models_dir}: run `cramp-assistant models download` "
@@ -141,21 +153,39 @@ def _engine(
 
     # pocketsphinx keeps its spectral subtraction (gated at -55 dBFS) behind RNNoise (gated at -40): in a
     # loud room RNNoise cleans first and the subtraction then finds too little noise to act; between the
-    # two gates (a quiet fan, an 8-bit file's quantisation noise) the subtraction alone acts, as before.
-    first = _suppressed(PocketsphinxRecognizer(sentences, settings.models_dir), _suppressor(settings))
+    # two gates (a quiet fan, an 8-bit file's quantisation noise) the subtraction alone acts.
+    first = _suppressed(PocketsphinxRecognizer(domain.sentences, settings.models_dir), _suppressor(settings))
     if engine == "auto" and settings.second_opinion:
-        second = _whisper_or_none(settings)
+        second = _whisper_or_none(settings, domain.prompt)
         if second is not None:
             from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
 
             # `first` is behind the suppressor; the second opinion hears the audio as it came.
             _LOGGER.info("recogniser: pocketsphinx, Whisper as the second opinion")
-            return SecondOpinionRecognizer(first, second, route or _content_router())
+            return SecondOpinionRecognizer(first, second, doubt)
     _LOGGER.info("recogniser: pocketsphinx")
     return first
 
 
-def _whisper_or_none(settings: RecognizerSettings) -> Recognizer | None:
+def engine_auto_uses(settings: RecognizerSettings) -> str:
+    """What `auto` would build with these settings, in words (`models list`), without loading a model: the
+    same choice as `_engine`."""
+    import importlib.util
+
+    from assistant.models.finding import find_vosk_model
+    from assistant.models.whisper_model import whisper_available
+
+    model = find_vosk_model(settings)
+    if model is not None:
+        return f"vosk ({model})"
+    if importlib.util.find_spec("pocketsphinx") is None:
+        return "nothing (no usable Vosk model and no pocketsphinx)"
+    if settings.second_opinion and whisper_available(settings.models_dir):
+        return "pocketsphinx, Whisper as the second opinion (no usable Vosk model)"
+    return "pocketsphinx (no usable Vosk model)"
+
+
+def _whisper_or_none(settings: RecognizerSettings, prompt: str) -> Recognizer | None:
     from assistant.models.whisper_model import whisper_available
 
     if not whisper_available(settings.models_dir):
@@ -163,17 +193,10 @@ def _whisper_or_none(settings: RecognizerSettings) -> Recognizer | None:
     from assistant.hearing.whisper_engine import WhisperRecognizer
 
     try:
-        return WhisperRecognizer(settings.models_dir)
+        return WhisperRecognizer(settings.models_dir, prompt=prompt)
     except ModelError as err:
         _LOGGER.warning("no second opinion (pocketsphinx alone): %s", err)
         return None
-
-
-def _content_router() -> Callable[[str], IntentMatch]:
-    from assistant.content.loader import load_content
-    from assistant.understanding.router import Router
-
-    return Router.from_content(load_content()).route
 
 
 def _suppressor(settings: RecognizerSettings) -> Callable[[bytes], bytes] | None:

@@ -1,27 +1,24 @@
 """pocketsphinx first, Whisper as the second opinion when pocketsphinx's transcript is doubted.
 
-The fast engine decodes every utterance (streaming, decoding ahead in the trailing silence as before);
-its transcript is routed, and only when `needs_second_opinion` says it is doubted does Whisper transcribe
-the same audio. The result is pocketsphinx's transcript carrying Whisper's as `Transcript.second`; the
-belief rule (`second_opinion.judge`) decides between them.
+The fast engine decodes every utterance (streaming, decoding ahead in the trailing silence); the
+understanding's doubt check (`Understanding.doubts`), told what the conversation expects, says whether
+Whisper transcribes the same audio too. A control of a running routine heard clearly by the fast engine is
+never doubted, so it is acted on without waiting for Whisper. The result is pocketsphinx's transcript
+carrying Whisper's as `Transcript.second`; the understanding's judge decides between them.
 
 Whisper hears the audio as it came, not the noise suppressor's output (the factory puts only the first
 engine behind RNNoise): tiny.en was trained on noisy speech, and RNNoise's artefacts cost it more than the
-noise. Whisper alone, brown noise at 12 dB / pink at 6 dB, four synthetic voices: seen spoken sets 1, 3, 4
-64.9 / 25.5% exact with RNNoise, 71.8 / 26.6% without; held-out set 5 (seen by then) 68.4 / 27.8 -> 77.8 /
-31.6%, out of scope rejected as often or more.
+noise (docs/hearing.md).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 
 from assistant.hearing.neural_denoise import speech_to_noise_db
-from assistant.hearing.recognizer import RecognitionStream, Recognizer, start_stream
-from assistant.messages import IntentMatch, Transcript
-from assistant.understanding.second_opinion import needs_second_opinion
+from assistant.hearing.recognizer import Doubt, RecognitionStream, Recognizer, start_stream
+from assistant.messages import IDLE, Expectation, Transcript
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -29,21 +26,21 @@ _LOGGER = logging.getLogger(__name__)
 class SecondOpinionRecognizer:
     """`first` for every utterance, `second` for the doubted ones."""
 
-    def __init__(self, first: Recognizer, second: Recognizer, route: Callable[[str], IntentMatch]) -> None:
+    def __init__(self, first: Recognizer, second: Recognizer, doubt: Doubt) -> None:
         self.first = first
         self.second = second
-        self.route = route
+        self.doubt = doubt
         self.name = f"{first.name}+{second.name}"
         self.asked = 0
         """Utterances the second engine was asked about."""
 
-    def transcribe(self, audio: bytes) -> Transcript:
-        return self.consult(self.first.transcribe(audio), audio)
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
+        return self.consult(self.first.transcribe(audio), audio, expect)
 
-    def consult(self, first: Transcript, audio: bytes) -> Transcript:
+    def consult(self, first: Transcript, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         """`first`, with the second engine's transcript and the audio's signal-to-noise estimate attached
         when `first` is doubted (`audio` as it came, before any noise suppression)."""
-        if not needs_second_opinion(first, self.route(first.text)):
+        if not self.doubt(first, expect):
             return first
         self.asked += 1
         second = self.second.transcribe(audio)
@@ -69,9 +66,9 @@ class SecondOpinionStream:
     def prepare(self) -> None:
         self.inner.prepare()
 
-    def finish(self) -> Transcript:
+    def finish(self, expect: Expectation = IDLE) -> Transcript:
         audio, self._pieces = b"".join(self._pieces), []
-        return self.owner.consult(self.inner.finish(), audio)
+        return self.owner.consult(self.inner.finish(), audio, expect)
 
     def cancel(self) -> None:
         self._pieces = []

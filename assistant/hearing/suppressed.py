@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.hearing.recognizer import RecognitionStream, Recognizer, start_stream
-from assistant.messages import Transcript
+from assistant.messages import IDLE, Expectation, Transcript
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -21,8 +21,8 @@ class SuppressedRecognizer:
         self.suppress = suppress
         self.name = inner.name
 
-    def transcribe(self, audio: bytes) -> Transcript:
-        return self.inner.transcribe(self.suppress(audio))
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
+        return self.inner.transcribe(self.suppress(audio), expect)
 
     def start(self) -> SuppressedStream:
         return SuppressedStream(self)
@@ -50,11 +50,11 @@ class SuppressedStream:
         if self._inner is not None:
             self._inner.prepare()
 
-    def finish(self) -> Transcript:
+    def finish(self, expect: Expectation = IDLE) -> Transcript:
         self._feed()
         inner, self._inner, self._pieces = self._inner, None, []
         assert inner is not None
-        return inner.finish()
+        return inner.finish(expect)
 
     def cancel(self) -> None:
         if self._inner is not None:

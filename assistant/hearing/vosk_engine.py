@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from assistant.errors import ModelError
 from assistant.hearing.vosk_grammar import VoskGrammar, build_grammar, read_words_file
 from assistant.hearing.vosk_result import ENGINE_NAME, VoskWord, parse_result, transcript_from_words
-from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, Transcript
+from assistant.messages import IDLE, SAMPLE_RATE, SAMPLE_WIDTH, Expectation, Transcript
 from assistant.models.finding import ensure_vosk_model, has_runtime_graph
 
 _LOGGER = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class VoskRecognizer:
         self._open = VoskStream(self)
         return self._open
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         """What was said in one utterance (16 kHz mono s16le PCM): a stream fed all of it."""
         stream = self.start()
         stream.accept(audio)
@@ -117,7 +117,7 @@ class VoskStream:
     def prepare(self) -> None:
         """Nothing to do ahead: Vosk decodes each piece as it arrives."""
 
-    def finish(self) -> Transcript:
+    def finish(self, expect: Expectation = IDLE) -> Transcript:
         if not self._open:
             raise ModelError("this recognition stream is closed")
         if self._fed:

@@ -42,8 +42,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import ModelError
-from assistant.hearing.whisper_prompt import whisper_prompt
-from assistant.messages import SAMPLE_RATE, Transcript, WhisperSignals
+from assistant.messages import IDLE, SAMPLE_RATE, Expectation, Transcript, WhisperSignals
 from assistant.models.whisper_model import INSTALL_HINT, find_whisper_model
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ class WhisperRecognizer:
         models_dir: Path,
         model: Path | None = None,
         *,
-        prompt: str | None = None,
+        prompt: str,
         compute_type: str = "int8",
         threads: int | None = None,
         beam_size: int = 5,
@@ -88,7 +87,7 @@ class WhisperRecognizer:
             raise ValueError(f"min_window_s must be 1-{FULL_WINDOW_S:g} s, not {min_window_s:g}")
         faster_whisper = _import_faster_whisper()
         self.model_path = find_whisper_model(models_dir, model)
-        self.prompt = whisper_prompt() if prompt is None else prompt
+        self.prompt = prompt
         self.beam_size = beam_size
         self.min_window_s = min_window_s
         try:
@@ -115,7 +114,7 @@ class WhisperRecognizer:
         previous = [tokenizer.sot_prev, *words] if words else []
         return [*previous, *tokenizer.sot_sequence, tokenizer.no_timestamps]
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         """Recognise one utterance of 16 kHz mono s16le PCM."""
         samples = np.frombuffer(audio[: len(audio) // 2 * 2], dtype=np.int16).astype(np.float32) / 32768.0
         if len(samples) < MIN_SAMPLES:

@@ -10,7 +10,7 @@ sentence, so that over noise Whisper has no question to copy back (a sentence pr
 
 from __future__ import annotations
 
-from assistant.content.loader import Content, load_content
+from assistant.content.loader import Content
 
 PROMPT_LISTS = ("cramp", "body_part", "exercise")
 """The content lists (by name) whose values make the prompt."""
@@ -19,9 +19,8 @@ TOPIC_LISTS = ("medicine", "painkiller", "condition", "food", "heat_cold")
 TOPIC_WORDS = 8
 
 
-def whisper_prompt(content: Content | None = None) -> str:
+def whisper_prompt(content: Content) -> str:
     """The prompt for this content: each listed value's first spoken form, once, comma-separated."""
-    content = content or load_content()
     words: list[str] = []
     for name in PROMPT_LISTS:
         for forms in content.lists.get(name, {}).values():

@@ -2,10 +2,11 @@
 
 `feed(chunk)` for every chunk from the microphone (or a WAV standing in for it), `tick()` whenever there
 is no audio (the microphone is gone) so routine timers keep running, `finish()` at the end of a file.
-Chunks are endpointed and streamed to the recogniser as speech arrives (`listening`). Each utterance is
-recognised and handed to `Dialog.take_turn` with the routine's state, which decides (control, question or
-speech to ignore) and answers; the loop then acts on the `Turn`: speaks the reply, starts it as a
-routine, or hands the control to the running routine (no wake phrase during a routine).
+Chunks are endpointed and streamed to the recogniser as speech arrives (`listening`). When an utterance
+ends, the dialog says what the conversation expects (a routine's controls, or questions), the recogniser
+finishes it with that expectation (a clear control is not sent to Whisper), and `Dialog.take_turn`
+decides the whole action; the loop only carries it out (`_act`): silence the speaker, end or control the
+routine, log a cramp, speak the reply, start the routine it announces.
 
 Barge-in (`barge_in`): each chunk first passes the echo canceller, and during a routine or an answer the
 loop keeps listening over its own voice. Otherwise half-duplex: while the assistant speaks, and for
@@ -24,9 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.cramp_log import CrampLog
-from assistant.dialog.attention import Attention
 from assistant.dialog.dialog import Dialog
-from assistant.dialog.turn import Turn
+from assistant.dialog.turn import Moment, Turn
 from assistant.hearing.endpointer import Endpointer
 from assistant.hearing.recognizer import RecognitionStream, Transcriber
 from assistant.loop.barge_in import BargeIn
@@ -67,11 +67,12 @@ class Bedside:
         speaker: Speaker,
         routines: RoutineHost,
         endpoint: EndpointSettings | None = None,
-        attention: Attention | None = None,
         cramp_log: CrampLog | None = None,
         options: LoopOptions | None = None,
         barge_in: BargeIn | None = None,
     ) -> None:
+        if dialog.attention is None:
+            raise ValueError("the bedside dialog needs an Attention (the wake phrase and follow-up window)")
         self.recognizer = recognizer
         self.dialog = dialog
         self.speaker = speaker
@@ -80,14 +81,10 @@ class Bedside:
         self.events = routines.events
         """The routine's event log: one clock and origin for every event of the loop."""
         self.listening = Listening(recognizer, self.hear, endpoint)
-        self.attention = attention or Attention(
-            dialog.settings.wake_phrase, dialog.settings.follow_up_seconds
-        )
         self.own_voice = OwnVoice(speaker, self.clock)
         self.cramp_log = cramp_log
         self.options = options or LoopOptions()
         self.barge_in = barge_in or BargeIn(None)
-        self._trailing = self.endpointer.settings.trailing_silence
         self._muted = False
         self.utterances = 0
 
@@ -105,7 +102,7 @@ class Bedside:
         self.routines.tick()
         if not self.own_voice.update():
             ended = self.own_voice.spoke_at
-            self.attention.speech_ended(ended)
+            self.dialog.speech_ended(ended)
             self.routines.announcement_ended(ended + GAP_BEFORE_ROUTINE)
 
     def listening_now(self) -> bool:
@@ -119,7 +116,7 @@ class Bedside:
         """One chunk from the microphone."""
         self.tick()
         chunk = self.barge_in.clean(chunk, self.clock.now())
-        self.barge_in.pace(self.endpointer, self._trailing, self.own_voice.speaking)
+        self.endpointer.listen_over_voice(self.barge_in.over_voice(self.own_voice.speaking))
         if not self.listening_now():
             if not self._muted:
                 self._muted = True
@@ -150,23 +147,34 @@ class Bedside:
 
     # --- one utterance ---------------------------------------------------------------------------
 
+    def moment(self) -> Moment:
+        """The loop's state now, as the dialog decides by it."""
+        return Moment(
+            self.clock.now(),
+            self.routines.active,
+            self.speaker.is_speaking(),
+            self.barge_in.answering,
+        )
+
     def hear(self, utterance: Utterance, stream: RecognitionStream | None = None) -> None:
-        """Recognise (finish the stream fed while it was spoken, else decode the audio), decide, and act
-        on one utterance; a failure is reported and the loop goes on."""
+        """Recognise (finish the stream fed while it was spoken, else decode the audio) with what the
+        conversation expects, decide, and act on one utterance; a failure is reported and the loop goes on."""
         self.utterances += 1
         detected = time.perf_counter()
+        moment = self.moment()
+        expect = self.dialog.expectation(moment)
         try:
             began = time.perf_counter()
             if stream is not None:
-                transcript = stream.finish()
+                transcript = stream.finish(expect)
             else:
-                transcript = self.recognizer.transcribe(utterance.audio)
+                transcript = self.recognizer.transcribe(utterance.audio, expect)
             recognised = time.perf_counter()
         except Exception as err:  # any engine failure on one utterance must not end the loop
             _LOGGER.warning("recognition failed: %s", err, exc_info=_LOGGER.isEnabledFor(logging.DEBUG))
             self.events.report("error", message=f"recognition failed: {err}")
             return
-        turn = self.dialog.take_turn(transcript, self.routines.active, self.attention, self.clock.now())
+        turn = self.dialog.take_turn(transcript, self.moment())
         routed = time.perf_counter()
         timings = {
             "speech_ms": round(utterance.seconds * 1000),
@@ -177,33 +185,24 @@ class Bedside:
         self._act(turn, detected)
 
     def _act(self, turn: Turn, detected: float) -> None:
-        action, reply = turn.verdict.action, turn.reply
-        if action == "wake":
-            self.attention.open_window(self.clock.now())
+        """Carry out what the dialog decided."""
+        if turn.verdict.action == "wake":
             self.barge_in.answering = False
             if self.options.listening_earcon:
                 self.speaker.play_earcon("listening")
             return
-        if reply is None:  # ignored
-            return
-        speaking = self.speaker.is_speaking()
-        if action == "not_heard" and speaking:  # over its own voice, a miss is most likely its echo
-            return
-        if self.barge_in.silences_answer(turn.match.intent, speaking, self.routines.active):
+        if turn.silence:
             self.speaker.stop()
-            return
-        if action == "control":
-            if reply.control:
-                self.routines.control(reply.control)
-            return
-        if reply.urgent and self.routines.active:
-            self.speaker.stop()
+        if turn.end_routine:
             self.routines.end("stopped")
-        if action == "answer":
+        if turn.control is not None:
+            self.routines.control(turn.control)
+        if turn.log_cramp:
             self._log_cramp(turn.match)
-        self._answer(reply, detected, interruptible=action != "not_heard")
+        if turn.reply is not None:
+            self._answer(turn.reply, detected, turn.interruptible)
 
-    def _answer(self, reply: Reply, detected: float, interruptible: bool = True) -> None:
+    def _answer(self, reply: Reply, detected: float, interruptible: bool) -> None:
         if not reply.text:
             return
         self.barge_in.answering = interruptible
@@ -213,13 +212,10 @@ class Bedside:
         seconds = self.speaker.duration(reply.text)
         self.events.say(reply.text, seconds, source="answer", latency_ms=latency, intent=reply.intent)
         if reply.routine:
-            self.attention.close_window()
             self.routines.begin(reply.routine)  # starts when the announcement has been said (`tick`)
-        else:
-            self.attention.expect_follow_up()
 
     def _log_cramp(self, match: IntentMatch) -> None:
-        if self.cramp_log is None or match.intent != "relief":
+        if self.cramp_log is None:
             return
         try:
             self.cramp_log.report(match.slots.get("body_part"), match.slots.get("side"))

@@ -1,4 +1,5 @@
-"""Builds the bedside loop from settings: content, dialog, recogniser, speaker, routines, cramp log."""
+"""Builds the bedside loop from settings: content, understanding, dialog, recogniser, speaker, routines,
+cramp log. The one place the loop's parts are made; nothing below it loads content."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from assistant.audio.source import AudioSource
 from assistant.clock import Clock
 from assistant.content.loader import Content, load_content
 from assistant.cramp_log import CrampLog
+from assistant.dialog.attention import Attention
 from assistant.dialog.dialog import Dialog
 from assistant.errors import AudioError
+from assistant.hearing.domain import domain_of
 from assistant.hearing.recognizer import Transcriber, create_recognizer
 from assistant.loop.barge_in import BargeIn
 from assistant.loop.bedside import Bedside, LoopOptions
@@ -27,6 +30,7 @@ from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import Settings
+from assistant.understanding.understanding import Understanding
 from assistant.voice.reference_tap import ReferencePlayer, ReferenceSpeaker
 from assistant.voice.speaker import NullSpeaker, Speaker, SynthSpeaker, open_speaker
 from assistant.voice.speaker_guard import GuardedSpeaker
@@ -53,14 +57,6 @@ class LoopParts:
             self.cramp_log.close()
 
 
-def recognizer_sentences(content: Content, wake_phrase: str | None) -> list[str]:
-    """The sentences the recogniser is restricted to: the templates', and the wake phrase with each."""
-    sentences = [sentence.text for sentence in content.sentences]
-    if wake_phrase:
-        sentences += [wake_phrase] + [f"{wake_phrase} {text}" for text in sentences]
-    return sentences
-
-
 def build_loop(
     settings: Settings,
     clock: Clock,
@@ -81,11 +77,12 @@ def build_loop(
     voice back into the source as a loudspeaker beside the microphone would; `barge_in` listens over
     the assistant's voice (with the echo canceller)."""
     content = content or load_content()
-    dialog = Dialog(content, settings.dialog, rng=random.Random(seed))
+    understanding = Understanding.from_content(content)
+    attention = Attention(settings.dialog.wake_phrase, settings.dialog.follow_up_seconds)
+    dialog = Dialog(content, settings.dialog, understanding, random.Random(seed), attention)
     if recognizer is None:
-        recognizer = create_recognizer(
-            settings.recognizer, recognizer_sentences(content, settings.dialog.wake_phrase)
-        )
+        domain = domain_of(content, settings.dialog.wake_phrase)
+        recognizer = create_recognizer(settings.recognizer, domain, understanding.doubts)
     book, phrases = ExerciseBook.from_file(), SessionPhrases.from_file()
     origin = clock.now()  # after the slow part, so event times and a rendered file line up with the input
     playback = PlaybackReference()

@@ -19,7 +19,7 @@ from assistant.content.loader import Content
 from assistant.dialog.dialog import Dialog
 from assistant.routines.exercises import ExerciseBook
 from assistant.settings import DialogSettings
-from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 
 KEY_FIELDS = ("satellite_id", "device_id", "conversation_id")
 """The context fields that name a conversation, most lasting first."""
@@ -37,12 +37,12 @@ def conversation_key(context: object) -> str | None:
 
 
 class Conversations:
-    """Dialogs that share the content and router and each keep their own context."""
+    """Dialogs that share the content and understanding and each keep their own context."""
 
     def __init__(
         self,
         content: Content,
-        router: Router,
+        understanding: Understanding,
         clock: Clock,
         settings: DialogSettings | None = None,
         followup_seconds: float = 300.0,
@@ -50,7 +50,7 @@ class Conversations:
         rng: random.Random | None = None,
     ) -> None:
         self.content = content
-        self.router = router
+        self.understanding = understanding
         self.clock = clock
         self.settings = settings or DialogSettings()
         self.followup_seconds = followup_seconds
@@ -64,7 +64,7 @@ class Conversations:
 
     def new_dialog(self) -> Dialog:
         """A fresh conversation (a connection's own, or a keyed one)."""
-        return Dialog(self.content, self.settings, self.router, random.Random(self._rng.random()))
+        return Dialog(self.content, self.settings, self.understanding, random.Random(self._rng.random()))
 
     def dialog(self, key: str) -> Dialog:
         """The conversation's dialog: kept if it had a turn in the last `followup_seconds`, else new."""

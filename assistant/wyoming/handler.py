@@ -47,7 +47,8 @@ class ServerState:
     conversations: Conversations
     pool: RecognizerPool
     judge: Dialog
-    """Applies the belief rule to recognised speech (it keeps no context of its own)."""
+    """Its understanding judges recognised speech; it keeps no context of its own (its phrasing says
+    "didn't catch that")."""
     voice: VoiceOut | None = None
     """The tts voice, when offered."""
     clients: int = 0
@@ -234,7 +235,7 @@ class ConnectionHandler(AsyncEventHandler):
                 self._problem("asr", str(err))
                 await self.write_event(Error(str(err), "asr").event())
             else:
-                heard = self.state.judge.understand(transcript)
+                heard = self.state.judge.understanding.understand(transcript)
                 text = heard.transcript.text if heard.belief.believed else ""
                 _LOGGER.info(
                     "%s: asr %r -> %s (%s)", self.name, transcript.text, heard.match.intent, heard.reason

@@ -21,9 +21,10 @@ from assistant.clock import Clock, MonotonicClock
 from assistant.content.loader import load_content
 from assistant.dialog.dialog import Dialog
 from assistant.errors import SettingsError
+from assistant.hearing.domain import domain_of
 from assistant.hearing.recognizer import Recognizer, create_recognizer
 from assistant.settings import Settings
-from assistant.understanding.router import Router
+from assistant.understanding.understanding import Understanding
 from assistant.voice.tts_espeak import EspeakSynthesizer
 from assistant.voice.voice_profile import VoiceProfile
 from assistant.wyoming.conversations import Conversations
@@ -46,16 +47,17 @@ class WyomingServer:
 
     @classmethod
     def build(cls, settings: Settings, wyoming: WyomingSettings, clock: Clock | None = None) -> WyomingServer:
-        """Loads the content, router and recogniser (ModelError or SettingsError if one cannot be had)."""
+        """Loads the content and builds the understanding and recogniser from it (ModelError or SettingsError
+        if one cannot be had)."""
         check_uri(wyoming.uri)
         if wyoming.workers < 1:
             raise SettingsError(f"--workers {wyoming.workers}: needs at least 1")
         content = load_content()
-        router = Router.from_content(content)
-        sentences = [s.text for s in content.sentences]
-        first = create_recognizer(settings.recognizer, sentences)
+        understanding = Understanding.from_content(content)
+        domain = domain_of(content)
+        first = create_recognizer(settings.recognizer, domain, understanding.doubts)
         pool = RecognizerPool(
-            partial(create_recognizer, settings.recognizer, sentences),
+            partial(create_recognizer, settings.recognizer, domain, understanding.doubts),
             first.name,
             wyoming.workers,
             wyoming.max_waiting,
@@ -63,13 +65,13 @@ class WyomingServer:
         )
         conversations = Conversations(
             content,
-            router,
+            understanding,
             clock or MonotonicClock(),
             settings.dialog,
             wyoming.followup_seconds,
             wyoming.max_conversations,
         )
-        judge = Dialog(content, settings.dialog, router)
+        judge = Dialog(content, settings.dialog, understanding)
         voice = None
         if wyoming.tts:
             profile = VoiceProfile(settings.voice.rate, 1.0, settings.voice.voice)

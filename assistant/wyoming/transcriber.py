@@ -14,8 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from assistant.errors import AssistantError
+from assistant.hearing.endpointer import speech_span
 from assistant.hearing.recognizer import Transcriber
-from assistant.hearing.wav_batch import speech_span
 from assistant.messages import Transcript
 from assistant.settings import EndpointSettings
 

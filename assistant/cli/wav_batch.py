@@ -23,12 +23,12 @@ from typing import Any, TextIO
 from assistant.audio.source import WavSource
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.intents.base import Context
-from assistant.dialog.turn import Heard
 from assistant.errors import AudioError
-from assistant.hearing.endpointer import utterances
+from assistant.hearing.endpointer import speech_span
 from assistant.hearing.recognizer import Recognizer
 from assistant.messages import SAMPLE_RATE, SAMPLE_WIDTH, IntentMatch, Reply, Transcript
 from assistant.settings import EndpointSettings
+from assistant.understanding.heard import Heard
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,17 +65,6 @@ class WavAnswer:
             out_of_domain=self.transcript.out_of_domain,
             timings=self.timings,
         )
-
-
-def speech_span(audio: bytes, settings: EndpointSettings | None = None) -> bytes:
-    """The audio from the first detected speech (with its lead-in) to the end of the last; b"" for none."""
-    found = list(utterances(_chunks(audio), settings))
-    if not found:
-        return b""
-    pre_roll = (settings or EndpointSettings()).pre_roll
-    start = max(0.0, found[0].start - pre_roll)
-    end = found[-1].ended_at or found[-1].end
-    return audio[_offset(start) : _offset(end)]
 
 
 def answer_file(
@@ -123,31 +112,22 @@ def answer_files(
             yield err
 
 
-def _chunks(audio: bytes, chunk_ms: int = 30) -> Iterator[Any]:
-    from assistant.messages import AudioChunk
-
-    step = SAMPLE_RATE * SAMPLE_WIDTH * chunk_ms // 1000
-    for offset in range(0, len(audio), step):
-        yield AudioChunk(audio[offset : offset + step], timestamp=offset / (SAMPLE_RATE * SAMPLE_WIDTH))
-
-
-def _offset(seconds: float) -> int:
-    return int(seconds * SAMPLE_RATE) * SAMPLE_WIDTH
-
-
 def run_ask_wav(args: Any, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`ask --wav F1.wav [F2.wav ...] [--json] [--engine E]`: exit 2 if any file failed, else 0."""
     from assistant.answers import dumps
     from assistant.content.loader import load_content
+    from assistant.hearing.domain import domain_of
     from assistant.hearing.recognizer import create_recognizer
     from assistant.settings_file import settings_from_args
+    from assistant.understanding.understanding import Understanding
 
     out = out or sys.stdout
     err = err or sys.stderr
     settings = settings_from_args(args)
     content = load_content()
-    recognizer = create_recognizer(settings.recognizer, [s.text for s in content.sentences])
-    dialog = Dialog(content, settings.dialog)
+    understanding = Understanding.from_content(content)
+    recognizer = create_recognizer(settings.recognizer, domain_of(content), understanding.doubts)
+    dialog = Dialog(content, settings.dialog, understanding)
     failed = 0
     for result in answer_files([Path(p) for p in args.wav], recognizer, dialog, settings.endpoint):
         if isinstance(result, AudioError):

@@ -1,0 +1,120 @@
+"""Understanding: the router, the belief rule and the two-engine judge in one place.
+
+Built once from the content where the program is put together, and handed to the recogniser (as its doubt
+check: does Whisper hear this utterance too?) and to the dialog (what was said, and is it believed?).
+Each hypothesis of an utterance is routed once: the doubt check and the verdict share the result.
+
+What the conversation expects (`Expectation`) weighs the engines:
+
+- While a routine runs, a control of it heard clearly by the fast engine (close to a control sentence,
+  short, no unrecognised sound) is taken at once: Whisper is not asked, and nothing argues it away. The
+  person is expected to say exactly these few words, and waiting for Whisper, or letting its mishearing of
+  one short word overrule a clear one, loses the control.
+- Anything else during a routine is heard by both engines, and a question is believed only when the two
+  agree on its intent (the assistant's own voice, half cancelled, must never start anything); a red flag
+  keeps the belief rule's own strict test.
+- Otherwise the belief rule and the judge decide as for any question (`belief`, `second_opinion`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from assistant.content.loader import Content
+from assistant.messages import IDLE, UNKNOWN_WORD, Expectation, Transcript
+from assistant.understanding.belief import URGENT, Belief, believed, long_and_far
+from assistant.understanding.heard import Heard
+from assistant.understanding.router import UNKNOWN, Router, RouterResult, RouterSettings
+from assistant.understanding.second_opinion import judge, needs_second_opinion
+
+TYPED = "text"
+"""`Transcript.engine` of typed text: the router's word is taken as it is (no belief rule)."""
+CONTROL_CLOSENESS = 0.8
+"""How close to one of the routine's control sentences the fast engine's words must be to be taken at
+once (router closeness: "can my seconds" for "ten more seconds" is 0.73 and goes to Whisper)."""
+CONTROL_WORDS = 5
+"""A control taken at once is at most this many words (controls are short; a cue's echo is not)."""
+_REMEMBERED = 8
+"""Routed texts kept so the doubt check's routing is reused by the verdict (a few utterances' worth)."""
+
+
+class Understanding:
+    """What an utterance is taken to be, given what the conversation expects."""
+
+    def __init__(self, router: Router) -> None:
+        self.router = router
+        self._routed: OrderedDict[str, RouterResult] = OrderedDict()
+        self._lock = threading.Lock()  # Wyoming's recognisers call `doubts` from worker threads
+
+    @classmethod
+    def from_content(cls, content: Content, settings: RouterSettings | None = None) -> Understanding:
+        return cls(Router(content, settings))
+
+    def examine(self, text: str) -> RouterResult:
+        """The router's result for `text`, routed once however often the same utterance is looked at."""
+        with self._lock:
+            found = self._routed.get(text)
+            if found is not None:
+                self._routed.move_to_end(text)
+                return found
+        routed = self.router.examine(text)
+        with self._lock:
+            self._routed[text] = routed
+            while len(self._routed) > _REMEMBERED:
+                self._routed.popitem(last=False)
+        return routed
+
+    def doubts(self, first: Transcript, expect: Expectation = IDLE) -> bool:
+        """Does the fast engine's transcript need a second hearing (the recogniser's doubt check)?"""
+        if not first.text.strip():
+            return False
+        routed = self.examine(first.text)
+        if expect.routine:
+            if self._clear_control(first, routed, expect):
+                return False
+            return not long_and_far(first, routed.match)
+        return needs_second_opinion(first, routed.match)
+
+    def understand(self, transcript: Transcript, expect: Expectation = IDLE) -> Heard:
+        """The router's result for an utterance and whether it is believed: typed text is said to the
+        assistant (the router's word is final); recognised speech must pass the belief rule, weighed by
+        what the conversation expects."""
+        if not transcript.text.strip():
+            routed = RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "nothing recognised", "")
+            return Heard(transcript, routed, Belief(False, "nothing recognised"))
+        routed = self.examine(transcript.text)
+        if transcript.engine == TYPED:
+            return Heard(transcript, routed, Belief(True, "typed"))
+        if expect.routine and self._clear_control(transcript, routed, expect):
+            return Heard(transcript, routed, Belief(True, "a routine's control, heard clearly"))
+        if transcript.second is None:
+            heard = Heard(transcript, routed, believed(transcript, routed.match))
+        else:
+            heard = Heard(*judge(transcript, self.examine))
+        if expect.routine and heard.belief and not self._may_interrupt(transcript, heard, expect):
+            return Heard(heard.transcript, heard.routed, Belief(False, "during a routine, engines disagree"))
+        return heard
+
+    def _may_interrupt(self, first: Transcript, heard: Heard, expect: Expectation) -> bool:
+        """A believed utterance during a routine counts when it is one of the routine's controls, a red
+        flag, or a question both engines heard as the same intent."""
+        intent = heard.match.intent
+        if intent in expect.controls or intent == URGENT:
+            return True
+        second = first.second
+        if second is None or not second.text.strip():
+            return False
+        return self.examine(first.text).match.intent == self.examine(second.text).match.intent == intent
+
+    @staticmethod
+    def _clear_control(first: Transcript, routed: RouterResult, expect: Expectation) -> bool:
+        """The fast engine heard one of the routine's controls clearly (see the module's notes)."""
+        return (
+            first.whisper is None
+            and routed.accepted
+            and routed.intent in expect.controls
+            and routed.closeness >= CONTROL_CLOSENESS
+            and 0 < len(first.words or first.text.split()) <= CONTROL_WORDS
+            and UNKNOWN_WORD not in first.words
+        )
