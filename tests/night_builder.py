@@ -39,25 +39,28 @@ def clip(name: str, gain: float = 1.0) -> np.ndarray:
 
 
 class OracleRecognizer:
-    """Knows what the performer is saying; anything else (noise) is out of domain."""
+    """Knows what the performer is saying; anything else (noise) is out of domain. With `twice`, each line
+    comes with a second engine's agreeing hypothesis (as the two-engine recogniser gives)."""
 
-    def __init__(self) -> None:
+    def __init__(self, twice: bool = False) -> None:
         self.pending: str | None = None
+        self.twice = twice
 
     def transcribe(self, pcm: bytes, expect: Expectation = IDLE) -> Transcript:
         text, self.pending = self.pending, None
         if text is None:
             return Transcript("", 0.0, "oracle", out_of_domain=True)
-        return Transcript(text, 1.0, "oracle")
+        second = Transcript(text, 1.0, "oracle") if self.twice else None
+        return Transcript(text, 1.0, "oracle", second=second)
 
 
 class Performer:
     """Plays the user's side of night A against a live loop, recording every sample it feeds."""
 
-    def __init__(self, settings: Settings, content: Content, speak_to: Path) -> None:
+    def __init__(self, settings: Settings, content: Content, speak_to: Path, twice: bool = False) -> None:
         self.clock = VirtualClock()
         self.events = Recorder()
-        self.oracle = OracleRecognizer()
+        self.oracle = OracleRecognizer(twice)
         self.parts: LoopParts = build_loop(
             settings,
             self.clock,
@@ -142,6 +145,26 @@ def perform_night_a(settings: Settings, content: Content, path: Path, rehearsal_
     night.say("q_stop.wav", "stop")
     night.gap(0.0)
     night.bed(8.0)
+    night.write(path)
+    return night.events
+
+
+def perform_night_c(settings: Settings, content: Content, path: Path, rehearsal_speech: Path) -> Recorder:
+    """Night C into `path`: a stretch started by voice; in its first hold a question ("my calf is
+    cramping, what do I do"), which pauses it and is answered; then "resume", and later "pause"."""
+    night = Performer(settings, content, rehearsal_speech, twice=True)
+    night.bed(3.0)
+    night.say("q_calf_stretch.wav", "walk me through the calf stretch")
+    night.until(lambda: bool(night.events.of("hold")))
+    night.gap(night.seconds("q_calf_cramping.wav") + 2.0)
+    night.say("q_calf_cramping.wav", "my calf is cramping what do i do")
+    night.gap(0.0)
+    night.bed(2.0)
+    night.say("q_resume.wav", "resume")
+    night.gap(night.seconds("q_pause.wav") + 2.0)
+    night.say("q_pause.wav", "pause")
+    night.gap(0.0)
+    night.bed(4.0)
     night.write(path)
     return night.events
 

