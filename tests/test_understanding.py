@@ -142,7 +142,7 @@ def test_a_clear_pause_on_real_audio_is_taken_without_whisper(router: Router, tm
 
 def test_an_intent_without_a_handler_is_an_error_at_start_up(content: Content, router: Router) -> None:
     assert set(content.intents) - set(HANDLERS) == {"followup"}  # completed from context, then handled
-    missing = replace(content, masked=[*content.masked, replace(content.masked[0], intent="snooze")])
+    missing = replace(content, masked=(*content.masked, replace(content.masked[0], intent="snooze")))
     with pytest.raises(ContentError, match="no handler for snooze"):
         Dialog(missing, understanding=Understanding(router))
 
