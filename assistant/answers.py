@@ -25,8 +25,6 @@ def answer_record(
     }
     if reply.routine:
         record["routine"] = reply.routine
-    if reply.control:
-        record["control"] = reply.control
     if reply.urgent:
         record["urgent"] = True
     if reply.sources:

@@ -147,8 +147,6 @@ class Reply:
     """The intent this answers."""
     routine: str | None = None
     """An exercise id (or "routine") to start guiding after the text is spoken."""
-    control: str | None = None
-    """A routine control to apply (pause, resume, stop, next, repeat, time_left, extend, other_side)."""
     sources: tuple[str, ...] = ()
     """The content sources this reply is drawn from."""
     urgent: bool = False

@@ -57,7 +57,7 @@ def test_one_function_decides_from_the_routine_state_passed_in(
     if action == "ignore":
         assert turn.reply is None
     if action == "answer":
-        assert turn.reply is not None and turn.reply.text and not turn.reply.control
+        assert turn.reply is not None and turn.reply.text and turn.control is None
         assert turn.end_routine == (routine and turn.reply.urgent)
 
 

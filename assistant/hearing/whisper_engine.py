@@ -12,21 +12,17 @@ extractor and runs CTranslate2's encoder and decoder itself on a window of `min_
 default), or for longer speech the utterance and a second of silence rounded up to a whole number of those
 windows (up to 30 s: a few window sizes, so CTranslate2's allocator does not keep buffers for every length
 an audiobook's utterances come in). Much shorter windows (the utterance and a second) made tiny.en loop
-("stop, stop, stop, ...") on one-word commands. On 60 utterances of the spoken dev sets the 10 s window
-cost 0.7 CPU s against 2.0 at 30 s; 34 transcripts came out the same, most others differed where both were
-wrong, and a few were said twice ("when should i see a doctor? when should i see a doctor?"), which
-`without_repeats` undoes (20 s was closer still, at half the 30 s cost). The number of new tokens is capped
+("stop, stop, stop, ...") on one-word commands. The 10 s window costs about a third of the 30 s one
+(docs/hearing.md); `without_repeats` undoes the odd sentence said twice. The number of new tokens is capped
 by the audio's length, so a loop that does start ends early and shows in the compression ratio.
 
 The decoding is a beam search of 5 (faster-whisper's default) at temperature 0 with no fallback (fallback
-re-decodes noise several times) and no no-speech filter. On tiny.en the decoder's cost is small beside the
-encoder's and a batch of 5 hypotheses costs it little more than one: on seen spoken set 7 (every 2nd line,
-four voices, Whisper as the second opinion) beam 5 against greedy decoding gave 91 / 82 / 49% exact
-against 86 / 77 / 42% (clean / 12 dB / 6 dB), beam 3 89 / 81 / 48%, out of scope 134 / 135 / 135 of 144,
-for about 6% more Whisper CPU. The signals (mean token log-probability, no-speech probability, compression
-ratio) are reported in `Transcript.whisper` and the belief rule decides. A short prompt of domain words
-(`whisper_prompt`) biases the spelling of the domain's words without being a sentence Whisper could repeat
-back from noise.
+re-decodes noise several times) and no no-speech filter: on tiny.en the decoder's cost is small beside the
+encoder's, and beam 5 hears several points more than greedy decoding for a few per cent more CPU. The
+signals (mean token log-probability, no-speech probability, compression ratio) are reported in
+`Transcript.whisper` and the belief rule decides. A short prompt of domain words (`whisper_prompt`, made
+from the content by the caller) biases the spelling of the domain's words without being a sentence Whisper
+could repeat back from noise.
 """
 
 from __future__ import annotations

@@ -49,9 +49,8 @@ WHISPER_PROBABILITY = 0.6
 WHISPER_CLOSENESS = 0.6
 """...and, unless the engines agree, this closeness to a template sentence: the router's probability can be
 high for talk unlike any domain sentence (an audiobook's "what do you like cats if you wear me" was help at
-0.95, closeness 0.47; later "what do you like cats if you are me", help at 0.98, closeness 0.56). 0.6 rather
-than 0.5, on seen spoken sets 5 and 6: 2 more out-of-scope questions rejected, 3 of 1,400 questions lost (at
-12 and 6 dB), and that second audiobook answer gone."""
+0.95, closeness 0.47). 0.6 rather than 0.5 rejected more out-of-scope talk for very few questions lost
+(docs/understanding.md)."""
 MAX_NO_SPEECH = 0.6
 """Whisper's no-speech probability above which nothing it wrote is believed."""
 MIN_LOGPROB = -1.0
@@ -71,8 +70,8 @@ two ways ("what can i do so my feet stop cramping", prevention at 0.55) needs on
 AGREED_PROBABILITY, as when the engines agree; Whisper-alone answers still need WHISPER_CLOSENESS."""
 LONG_WORDS = 16
 """A recognised utterance of more words than this is believed only if it is close to a domain sentence
-(router score >= STRONG_MATCH): questions to the assistant are short (16 words or fewer for all but 3 of the
-562 in-scope lines of the typed dev and held-out sets 1-3), while an audiobook or radio heard through the
+(router score >= STRONG_MATCH): questions to the assistant are short (nearly all 16 words or fewer), while
+an audiobook or radio heard through the
 domain's language model comes out as long word salad full of domain words ("heat on sodium of questions it is
 been locked matter with my feet ..."), which the router's probability alone would take."""
 

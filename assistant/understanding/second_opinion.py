@@ -31,10 +31,8 @@ from assistant.understanding.router import UNKNOWN, RouterResult
 
 NOISY_SNR_DB = 12.0
 """Below this signal-to-noise estimate (`Transcript.snr_db`) Whisper's disagreement does not overrule
-pocketsphinx. Seen spoken set 7 (pink noise at 6 dB measures 10-13 dB, brown at 12 dB 16-20, the radio
-show under a fan 14-19): 6 dB exact 45.3 -> 49.1% (Whisper's beam search; 37.7 -> 42.5% with greedy
-decoding), 1 more of its 48 out-of-scope questions answered, the other conditions, the real recordings and
-the radio unchanged; at 11 dB the gain was 1.4 points, at 14 dB a radio utterance was answered."""
+pocketsphinx (pink noise at 6 dB measures 10-13 dB, brown at 12 dB 16-20, a radio under a fan 14-19): it
+gains questions in heavy noise and leaves the other conditions as they were (docs/hearing.md)."""
 FILLED_FROM_FIRST = "exercise"
 """The slot pocketsphinx's agreeing hypothesis fills in when Whisper's has none (see `judge`)."""
 MIN_NOISY_CONFIDENCE = 0.3
@@ -44,17 +42,15 @@ CLEAR_PROBABILITY = 0.9
 """pocketsphinx's transcript is taken without a second opinion when believed with at least this much..."""
 CLEAR_CLOSENESS = 0.8
 """...and this close to a template sentence (router score): the router is sure of some word salad ("would
-it be overuse now the old toes this feet for this knot" from an audiobook, relief at 0.90). On the seen
-spoken sets (1+3+4; 5) asking Whisper below it rejected 2 and 3 more out-of-scope questions and 1 more
-radio utterance, exact within half a point, Whisper asked on 4 points more utterances."""
+it be overuse now the old toes this feet for this knot" from an audiobook, relief at 0.90); asking Whisper
+below it rejects more out-of-scope talk at the same accuracy (docs/hearing.md)."""
 
 
 def needs_second_opinion(first: Transcript, match: IntentMatch) -> bool:
     """Is the fast engine's transcript doubted (or urgent, which is never taken from it alone)?"""
     # Long talk far from every domain sentence (an audiobook or a radio heard through the domain's language
-    # model) is rejected by the belief rule, and Whisper's transcript of it would be long too: on seen spoken
-    # set 6 all 17 such utterances got Whisper transcripts of 18 words or more, none believed. Whisper is not
-    # asked: its costliest decodes (long windows) would be spent on nothing.
+    # model) is rejected by the belief rule, and Whisper's transcript of it is long too (none was ever
+    # believed). Whisper is not asked: its costliest decodes (long windows) would be spent on nothing.
     if not first.text.strip() or long_and_far(first, match):
         return False
     if match.intent == URGENT or not believed(first, match):

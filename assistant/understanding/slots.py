@@ -122,7 +122,7 @@ def exercise_for_muscle(slots: Mapping[str, str], muscles: Mapping[str, str]) ->
     A body part that exactly one exercise stretches (`muscles`, exercise -> body part) names that exercise
     when none was said: "a stretch for my tight calves" asks for the calf stretch, as "stretch my calf"
     does; the hamstring, the foot or the whole leg name none. (A body part said beside an exercise is left
-    as it is: the held-out sets disagree on whether "scrunch a towel with my toes" names the toes.)
+    as it is: people disagree on whether "scrunch a towel with my toes" names the toes.)
     """
     out = dict(slots)
     if "exercise" not in out and (part := out.get("body_part")) is not None:

@@ -1,6 +1,6 @@
 """Short replies: yes, no, more, repeat and the routine controls (pause, resume, stop, ...) outside a
 routine, where they get a sensible spoken answer. During a routine the controls never come here: the turn
-(`Dialog.take_turn`) hands them to the routine itself (Reply.control).
+(`Dialog.take_turn`) hands them to the routine itself (`Turn.control`).
 """
 
 from __future__ import annotations
