@@ -1,4 +1,4 @@
-"""`wyoming`: serve the cramp skill (handle) and its recogniser (asr) to Home Assistant."""
+"""`wyoming`: serve the cramp skill (handle), its recogniser (asr) and a voice (tts) to Home Assistant."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ INSTALL_HINT = "the wyoming package is not installed: pip install 'cramp-assista
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "wyoming",
-        help="serve Home Assistant over the Wyoming protocol (handle + asr)",
+        help="serve Home Assistant over the Wyoming protocol (handle, asr, tts)",
         description=(
             "Serve the cramp skill to Home Assistant over the Wyoming protocol: a conversation agent "
-            "(handle) and speech-to-text (asr). Add it in Home Assistant under Settings > Devices & "
-            f"services > Add integration > Wyoming Protocol. The default {DEFAULT_URI} listens on this "
-            "machine only; use tcp://0.0.0.0:10700 to serve the network."
+            "(handle), speech-to-text (asr) and text-to-speech (tts). Add it in Home Assistant under "
+            "Settings > Devices & services > Add integration > Wyoming Protocol. The default "
+            f"{DEFAULT_URI} listens on this machine only; use tcp://0.0.0.0:10700 to serve the network."
         ),
     )
     defaults = WyomingSettings()

@@ -49,9 +49,8 @@ class SuppressionSettings:
 
     enabled: bool = True
     min_noise_dbfs: float = -40.0
-    """Only utterances whose noise floor (see `noise_floor_dbfs`) is above this are suppressed. Measured:
-    questions at 12 dB SNR over a fan sit at -34 to -38 dBFS, a quiet fan night at -43 (where
-    pocketsphinx heard "stop" before and "still" after suppression), real quiet recordings at -45 to -60."""
+    """Only utterances whose noise floor (see `noise_floor_dbfs`) is above this are suppressed: a question
+    over a fan sits above it, a quiet room below it, where RNNoise only costs words (docs/hearing.md)."""
     quiet_share: float = 0.2
     """The share of 20 ms frames, the quietest, whose mean power is the noise floor."""
 
@@ -76,8 +75,7 @@ def noise_floor_dbfs(pcm: bytes, quiet_share: float = 0.2) -> float:
 def speech_to_noise_db(pcm: bytes, share: float = 0.2) -> float | None:
     """An utterance's signal-to-noise estimate: its loudest `share` of 20 ms frames (the speech) over its
     quietest (the lead-in and trailing silence: the room), in dB; None for audio under 0.1 s. Independent
-    of the microphone's gain. Measured on the bench's questions: clean 54-110 dB, brown noise at 12 dB SNR
-    16-20 dB, pink noise at 6 dB 10-13 dB, the radio show under a fan at 12 dB 14-19 dB."""
+    of the microphone's gain (what it reads for clean, fan and radio audio: docs/hearing.md)."""
     power = _frame_powers(pcm)
     if len(power) < 5:
         return None

@@ -42,12 +42,13 @@ ARPABET = tuple(_PHONES.split())
 
 @dataclass(frozen=True)
 class PocketsphinxTuning:
-    """Decoder and rejection settings, tuned on the dev spoken set (see bench/bench_recognition.py)."""
+    """Decoder and rejection settings, tuned on the spoken dev sets (`bench.bench_policies`,
+    `bench.ps_settings`)."""
 
     dither: float = 30.0
     """Standard deviation (in 16-bit steps, about -60 dBFS) of the seeded noise added before decoding.
     Digital silence (zeros, as in generated or padded files) upsets the decoder's noise and cepstral mean
-    estimates; a microphone never produces it. On the dev fixtures this doubled the exact-sentence rate."""
+    estimates; a microphone never produces it."""
     topn: int = 4
     """Gaussians scored per codebook: more is slower and a little more accurate on synthetic voices."""
     lw: float = 6.5
@@ -57,8 +58,8 @@ class PocketsphinxTuning:
     """Decode while speech arrives (`PocketsphinxStream`). The model's batch cepstral mean needs a whole
     utterance, so even when live the first utterance is decoded whole when it ends, which sets the mean
     the decoder then updates after each utterance, and later ones are decoded as they arrive. Off by
-    default: live decoding cut end-of-speech latency but misheard 3 of the committed fixtures the batch
-    mean gets right, and answered one radio utterance (see the streaming report)."""
+    default: live decoding cut end-of-speech latency but misheard fixtures the batch mean gets right
+    (docs/hearing.md)."""
     denoise: bool = True
     """Suppress steady background noise (`denoise`) before a whole-utterance decode (not when live)."""
     over_subtraction: float = 1.5

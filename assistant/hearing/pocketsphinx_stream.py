@@ -1,6 +1,6 @@
 """Decoding one utterance with pocketsphinx while it is spoken, and reading the decoder's verdict.
 
-The decoder object comes from `engine_pocketsphinx` (the only module that imports pocketsphinx).
+The decoder object comes from `pocketsphinx_engine` (the only module that imports pocketsphinx).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ is the second opinion, not the fast path. The model folder is verified against i
 is loaded.
 
 The encoder's window: faster-whisper pads every input to Whisper's 30 s window, so a two-second question
-costs the encoder as much as thirty seconds of speech (about 1.5 of the 1.8 CPU s an utterance took here).
+costs the encoder as much as thirty seconds of speech (most of an utterance's CPU).
 CTranslate2 accepts shorter inputs, so this engine computes the features with faster-whisper's feature
 extractor and runs CTranslate2's encoder and decoder itself on a window of `min_window_s` seconds (10 by
 default), or for longer speech the utterance and a second of silence rounded up to a whole number of those

@@ -1,6 +1,6 @@
 """Warming a slow voice: the phrases a night is likeliest to need, synthesised ahead in the background.
 
-A Piper voice takes about a second to synthesise a sentence on this machine (several on a Pi), while a
+A Piper voice takes a second or more to synthesise a sentence (docs/voice.md), while a
 piece already in the speaker's store plays at once. So at start-up the bedside loop hands the speaker the
 first sentence of every cramp and red-flag answer (for either side) and every phrase of each exercise's and
 the routine's plan, and the speaker synthesises them into its store in a low-priority thread

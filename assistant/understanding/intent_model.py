@@ -1,4 +1,4 @@
-"""A multinomial logistic regression over words, word pairs and word stems: the router's second opinion.
+"""A multinomial logistic regression over words, word pairs and word stems, beside the router's fuzzy match.
 
 Fuzzy matching is strong on phrasings close to a template; this model generalises to long, reordered or
 reworded sentences by weighing the words themselves ("doctor", "prevent", "eat"), and it is trained

@@ -11,13 +11,13 @@ Whisper transcribes the same audio, both transcripts are routed, and:
   pocketsphinx heard is kept (its domain vocabulary holds the exercises' names);
 - they disagree: Whisper's transcript is judged alone (its own signals and the router's probability), and
   if it is not believed, nothing is: the first engine was doubted, and a second hearing that does not bear
-  it out, sure or unsure of its own words, is no support. (Letting pocketsphinx's verdict stand when Whisper
-  was unsure of its words gave more wrong answers than right ones on the spoken dev sets, and most of the
-  false answers to an audiobook under a fan, where Whisper is seldom sure of narration over noise.)
+  it out, sure or unsure of its own words, is no support (letting pocketsphinx's verdict stand gave more
+  wrong answers than right ones, most of them to narration under a fan: docs/hearing.md);
 - except in heavy noise (the utterance's signal-to-noise estimate under NOISY_SNR_DB): there tiny.en is
-  lost (Whisper alone, flite slt at 6 dB: 9% exact) while pocketsphinx behind RNNoise still hears a third
-  of the questions, so pocketsphinx's own verdict stands when it is believed on its own, not urgent, not
-  out of domain and at least MIN_NOISY_CONFIDENCE sure.
+  lost while pocketsphinx behind RNNoise still hears some questions, so pocketsphinx's own verdict stands
+  when it is believed on its own, not urgent, not out of domain and at least MIN_NOISY_CONFIDENCE sure.
+
+`Understanding` (understanding.py) calls these and weighs them by what the conversation expects.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class WyomingServer:
-    """The cramp skill (handle) and its recogniser (asr) for Home Assistant."""
+    """The cramp skill (handle), its recogniser (asr) and a voice (tts) for Home Assistant."""
 
     def __init__(self, state: ServerState, first: Recognizer | None = None) -> None:
         self.state = state
