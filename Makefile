@@ -45,7 +45,7 @@ pytest: setup
 	$(BIN)/pytest -q
 
 bench: setup bench-deps
-	$(BIN)/python -m bench.run_all --readme README.md
+	$(BIN)/python -m bench.run_all --docs docs/benchmarks.md --readme README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -79,7 +79,7 @@ class Transcript:
     confidence: float = 1.0
     """The engine's confidence in 0..1 (1.0 for typed text)."""
     engine: str = "text"
-    """Which engine produced it: "text", "pocketsphinx", "vosk"."""
+    """Which engine produced it: "text", "pocketsphinx", "whisper", "vosk"."""
     out_of_domain: bool = False
     """True when the engine judged the speech not to be a question for the assistant."""
     words: tuple[str, ...] = ()

@@ -16,7 +16,8 @@ among it, and a quiet night; issue 10's "trigger nothing, while every question a
   user + system time (os.wait4), start-up included.
 
 Run: `python -m bench.bench_night [--minutes 5] [--questions F.tsv] [--night-hours 0.5] [--no-quiet]`;
-`python -m bench.run_all --only night --readme README.md` writes the figures of a full run into the README.
+`python -m bench.run_all --only night --readme README.md` writes the figures of a full run into
+docs/benchmarks.md (and the headline rows into the README).
 Details of every false answer and question go to bench/out/night/results_*.json.
 """
 
@@ -187,15 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=QUESTION_COUNT, help="questions in a full hour")
     parser.add_argument("--night-hours", type=float, default=8.0, help="length of the quiet night")
     parser.add_argument("--no-quiet", action="store_true", help="the audiobook only")
-    parser.add_argument("--readme", type=Path, help="write the figures into this README (as run_all does)")
+    parser.add_argument("--docs", type=Path, help="write the table into this file (as run_all does)")
+    parser.add_argument("--readme", type=Path, help="and the headline figures into this README")
     args = parser.parse_args(argv)
     figures = run(args.minutes, args.questions, args.count, args.night_hours, not args.no_quiet)
     for name, value in figures.items():
         print(f"{name}: {value}", flush=True)
-    if args.readme:
-        from bench.run_all import BENCHMARKS, write_readme
+    if args.docs:
+        from bench.run_all import BENCHMARKS, write_figures
 
-        write_readme(args.readme, [(dict((m, t) for t, m in BENCHMARKS)["bench.bench_night"], figures)])
+        title = dict((m, t) for t, m in BENCHMARKS)["bench.bench_night"]
+        write_figures([(title, figures)], args.docs, args.readme)
     return 0
 
 

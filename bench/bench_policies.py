@@ -43,8 +43,8 @@ VOICES_MORE = (Voice("festival"),)
 NOISES = (("brown", 12.0), ("pink", 6.0))
 CACHE = ROOT / "bench" / "out" / "policies"
 DEFAULT_TSV = ROOT / "tests" / "data" / "heldout9_spoken.tsv"
-"""Held-out set 9, written by a helper who saw neither the templates nor the other sets, and measured once,
-after the rules were fixed (the rules were set looking at the spoken sets 1 and 3-8, all seen)."""
+"""The newest held-out spoken set, measured once after the rules were fixed (how the sets are made and
+used: docs/understanding.md)."""
 DEFAULT_STEP = 2
 CONDITIONS = ("clean", "12 dB", "6 dB")
 WHISPER_ALONE_VOICES = ("flite-slt",)

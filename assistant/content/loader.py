@@ -1,6 +1,7 @@
 """Everything in content/, loaded, validated and cached: `load_content()` returns a `Content`.
 
-Problems raise `ContentError(file, key, problem)`; the readers live in content_files and content_intents.
+Problems raise `ContentError(file, key, problem)`; the file readers live in `content/files.py` and
+`content/intents.py`.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class Content:
     body_part_exercise: dict[str, str]
     sources: dict[str, Source]
     intent_model: LinearModel
-    """P(intent | masked words), trained on the masked sentences (the router's second opinion)."""
+    """P(intent | masked words), trained on the masked sentences; the router weighs it with fuzzy matching."""
 
     @property
     def intents(self) -> tuple[str, ...]:

@@ -1,14 +1,11 @@
 """espeak-ng to PCM through libespeak-ng's public C API, guarded in a worker process.
 
-pyttsx3 is not used: its public Engine has no way to hand back samples (2.99's espeak driver plays by
-writing a temporary WAV and running `aplay` through `os.system`, prints "Audio saved to ..." from
-`save_to_file`, whose file was now and then never written, and polls espeak's asynchronous mode in a
-loop reported to hang on a Raspberry Pi), and its ctypes binding (`pyttsx3.drivers._espeak`) is a
-private module any release may change. So a worker process (a fresh interpreter running this module,
-over a socket pair, inheriting no threads or audio streams) drives libespeak-ng with the project's own
-small binding (`espeak_lib.py`) in synchronous mode, collects the samples in a callback and sends them
-back. No file, no aplay, and the worker's stdout goes to /dev/null. Each request has a timeout; a
-worker that hangs or dies is killed and started again, and the request is tried once more.
+A worker process (a fresh interpreter running this module, over a socket pair, inheriting no threads or
+audio streams) drives libespeak-ng with the project's own small binding (`espeak_lib.py`) in synchronous
+mode, collects the samples in a callback and sends them back: no file, no aplay, and the worker's stdout
+goes to /dev/null, so a crash or hang in the library cannot take the assistant with it. Each request has
+a timeout; a worker that hangs or dies is killed and started again, and the request is tried once more.
+(Why not pyttsx3: docs/voice.md.)
 """
 
 from __future__ import annotations
