@@ -90,8 +90,6 @@ class BedsideInRoom:
     ) -> None:
         self.clock = VirtualClock()
         self.recorder = StampingRecorder(self.clock)
-        self.warnings = Warnings()
-        logging.getLogger("assistant").addHandler(self.warnings)
         self._folder = tempfile.TemporaryDirectory(prefix="controls-bench-")
         self.parts = build_loop(
             settings,
@@ -107,6 +105,8 @@ class BedsideInRoom:
             barge_in=True,
         )
         self.bedside = self.parts.bedside
+        self.warnings = Warnings()
+        logging.getLogger("assistant").addHandler(self.warnings)
         if echo and self.parts.playback is None:
             raise RuntimeError("build_loop gave no playback reference: cannot simulate the room's echo")
         self.room = (

@@ -232,6 +232,10 @@ def test_the_report_counts_each_condition_and_the_own_voice_runs() -> None:
         "0.0% (0 of 1) / 100.0% (1 of 1)"
     )
     assert figures["acted on instead, when wrong (all conditions)"] == "control:next 1"
+    assert figures["issue 22 done-when"] == (
+        "taken >= 97% in each condition: NO (quiet 50.0%); 0 taken from its own voice: NO (1); "
+        "median end of speech to control < 100 ms: yes (50 ms)"
+    )
     assert figures["bedtime routine, nobody speaking, room echo: taken from its own voice"].startswith(
         "1 (target 0) (control:stop 1); 3 utterances"
     )
