@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 # What the assistant needs at run time: venv support, espeak-ng (the fallback voice, through libespeak-ng), PortAudio (sounddevice).
 # libspeexdsp: the echo canceller (barge-in).
 APT_RUNTIME := python3-venv espeak-ng libportaudio2 libspeexdsp1
-# What the benchmarks need to make spoken test sets: more voices, sox for noise, real recordings.
-APT_BENCH := flite festival festvox-kallpc16k sox pocketsphinx-testdata
+# What the benchmarks need to make spoken test sets: more voices (festvox-kdlpc16k: festival's ked, a held-out
+# voice of bench_controls), sox for noise, real recordings.
+APT_BENCH := flite festival festvox-kallpc16k festvox-kdlpc16k sox pocketsphinx-testdata
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench lint typecheck pytest setup system-deps bench-deps clean

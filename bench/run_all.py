@@ -28,6 +28,7 @@ BENCHMARKS = (
     ("Voices: Piper and espeak-ng", "bench.bench_voice"),
     ("Bedside loop", "bench.bench_loop"),
     ("Barge-in", "bench.bench_bargein"),
+    ("Controls during a routine", "bench.bench_controls"),
     ("A night: an audiobook under a fan, and a quiet bedroom", "bench.bench_night"),
     ("Vosk model install", "bench.model_download"),
     ("Wyoming server", "bench.bench_wyoming"),

@@ -1,13 +1,15 @@
 """Spoken test audio from Debian's synthesizers, as 16 kHz mono float arrays.
 
 Voices: espeak-ng (its command line; any variant and rate), flite's built-in voices (slt, kal, awb, rms,
-...) and festival's default voice through `text2wave`. Each runs as a subprocess writing a WAV file, which
-is read back through the assistant's own converter (so 8 kHz flite kal and 22.05 kHz espeak-ng come out
-at 16 kHz). Debian packages: espeak-ng, flite, festival festvox-kallpc16k (`make bench-deps`).
+...) and festival through `text2wave`: its default voice, or another installed one by name (`kal_diphone`
+is the default, from festvox-kallpc16k). Each runs as a subprocess writing a WAV file, which is read back
+through the assistant's own converter (so 8 kHz flite kal and 22.05 kHz espeak-ng come out at 16 kHz).
+Debian packages: espeak-ng, flite, festival and its voices (`make bench-deps`).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,7 +35,8 @@ class Voice:
     engine: str
     """"espeak-ng", "flite" or "festival"."""
     name: str = ""
-    """The engine's voice: an espeak-ng variant ("en-us", "en+f3") or a flite voice ("slt")."""
+    """The engine's voice: an espeak-ng variant ("en-us", "en+f3"), a flite voice ("slt") or a festival voice
+    ("kal_diphone"; empty: festival's default)."""
     rate: int | None = None
     """Words per minute (espeak-ng only)."""
 
@@ -64,7 +67,10 @@ def _command(voice: Voice, text: str, out: Path) -> tuple[list[str], str | None]
     if voice.engine == "flite":
         return ["flite", "-voice", voice.name or "slt", "-t", text, "-o", str(out)], None
     if voice.engine == "festival":
-        return ["text2wave", "-o", str(out)], text
+        if voice.name and not re.fullmatch(r"\w+", voice.name):
+            raise SynthError(f"not a festival voice name: {voice.name!r}")
+        chosen = ["-eval", f"(voice_{voice.name})"] if voice.name else []
+        return ["text2wave", *chosen, "-o", str(out)], text
     raise SynthError(f"unknown synthesizer {voice.engine!r}")
 
 
@@ -76,9 +82,13 @@ def synthesize(voice: Voice, text: str) -> np.ndarray:
         out = Path(folder) / "speech.wav"
         command, stdin = _command(voice, text, out)
         try:
-            subprocess.run(command, input=stdin, text=True, check=True, capture_output=True, timeout=_TIMEOUT)
+            done = subprocess.run(
+                command, input=stdin, text=True, check=True, capture_output=True, timeout=_TIMEOUT
+            )
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
             raise SynthError(f"{voice.label} failed on {text!r}: {err}") from None
+        if not out.exists():  # text2wave exits 0 when the voice asked for is not installed
+            raise SynthError(f"{voice.label} wrote nothing for {text!r}: {done.stderr.strip()[:200]}")
         return trim(pcm16_to_float(read_wav_pcm16k(out)))
 
 
