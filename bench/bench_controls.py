@@ -44,12 +44,13 @@ from collections import Counter
 from collections.abc import Sequence
 
 from assistant.content.loader import Content, load_content
+from assistant.hearing.domain import domain_of
 from assistant.hearing.recognizer import Transcriber, create_recognizer
 from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
-from assistant.loop.setup import recognizer_sentences
 from assistant.messages import SAMPLE_RATE
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import Settings
+from assistant.understanding.understanding import Understanding
 from bench.bargein_trials import word_end
 from bench.controls_report import Quiet, Trial, report, trial_lines
 from bench.controls_room import BedsideInRoom
@@ -126,10 +127,11 @@ def _timed(trial: Trial, room: BedsideInRoom, start: float, end: float) -> Trial
 
 
 def quiet_routine(
-    settings: Settings, content: Content, recognizer: Transcriber, condition: Condition, seed: int
+    settings: Settings, content: Content, hearing: Hearing, condition: Condition, seed: int
 ) -> Quiet:
     """The whole bedtime routine, nobody speaking, the room's echo on."""
-    room = BedsideInRoom(settings, content, recognizer, bed(condition.fan, seed), echo=True)
+    recognizer, understanding = hearing
+    room = BedsideInRoom(settings, content, recognizer, bed(condition.fan, seed), True, understanding)
     try:
         room.begin("routine")
         room.until(lambda: not room.bedside.routines.active, 900.0)
@@ -142,15 +144,21 @@ def quiet_routine(
         room.close()
 
 
-def default_recognizer(content: Content) -> Transcriber:
-    """The default two-engine recogniser (RuntimeError when Whisper is missing and it would not be)."""
-    recognizer = create_recognizer(Settings().recognizer, recognizer_sentences(content, None))
+Hearing = tuple[Transcriber, Understanding]
+"""The recogniser and the understanding whose doubt check it uses (one pair for every session)."""
+
+
+def default_recognizer(content: Content) -> Hearing:
+    """The default two-engine recogniser and the understanding it doubts with (RuntimeError when Whisper
+    is missing and it would not be)."""
+    understanding = Understanding.from_content(content)
+    recognizer = create_recognizer(Settings().recognizer, domain_of(content), understanding.doubts)
     if not isinstance(recognizer, SecondOpinionRecognizer):
         raise RuntimeError(
             f"the default recogniser here is {type(recognizer).__name__}, not pocketsphinx with Whisper as "
             "the second opinion (install faster-whisper and its model: make setup)"
         )
-    return recognizer
+    return recognizer, understanding
 
 
 def measure(split: str, quick: bool = False, trials_out: list[Trial] | None = None) -> dict[str, str]:
@@ -162,7 +170,8 @@ def measure(split: str, quick: bool = False, trials_out: list[Trial] | None = No
     if quick:
         voices = voices[:2]
     content, config = load_content(), settings()
-    recognizer = default_recognizer(content)
+    hearing = default_recognizer(content)
+    recognizer, understanding = hearing
     replies = reply_patterns(SessionPhrases.from_file())
     trials: list[Trial] = []
     outside: Counter[str] = Counter()
@@ -171,9 +180,8 @@ def measure(split: str, quick: bool = False, trials_out: list[Trial] | None = No
     warned: dict[str, Counter[str]] = {}
     for c_index, condition in enumerate(conditions):
         for turn, voice in enumerate(voices):
-            room = BedsideInRoom(
-                config, content, recognizer, bed(condition.fan, 100 * c_index + turn), condition.echo
-            )
+            noise = bed(condition.fan, 100 * c_index + turn)
+            room = BedsideInRoom(config, content, recognizer, noise, condition.echo, understanding)
             try:
                 done, others, lost = session(room, voice, turn, condition, phrasings, replies)
             finally:
@@ -185,7 +193,7 @@ def measure(split: str, quick: bool = False, trials_out: list[Trial] | None = No
             missing, repairs, fed = missing + lost, repairs + room.repairs, fed + room.fed
             taken = sum(t.outcome == TAKEN for t in done)
             print(f"  {condition.name}, {voice.label}: {taken} of {len(done)} taken", flush=True)
-    quiet = [] if quick else [quiet_routine(config, content, recognizer, c, 99) for c in CONDITIONS if c.echo]
+    quiet = [] if quick else [quiet_routine(config, content, hearing, c, 99) for c in CONDITIONS if c.echo]
     main = [c.name for c in conditions if not c.extra]
     label = "dev" if split == "dev" else "held-out"
     names = ", ".join(v.label for v in voices)

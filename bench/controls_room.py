@@ -32,6 +32,7 @@ from assistant.loop.events import Event, Recorder
 from assistant.loop.setup import build_loop
 from assistant.messages import SAMPLE_RATE, AudioChunk
 from assistant.settings import Settings
+from assistant.understanding.understanding import Understanding
 from bench.controls_trials import HOLD_QUIET, HOLD_VOICE, OVER_CUE, PAUSED, Stamped, Step
 
 CHUNK = 480
@@ -86,7 +87,13 @@ class BedsideInRoom:
     """One loop in the bedroom: feed it a person's speech over the bed's steady noise (`bed`, looped)."""
 
     def __init__(
-        self, settings: Settings, content: Content, recognizer: Transcriber, bed: np.ndarray, echo: bool
+        self,
+        settings: Settings,
+        content: Content,
+        recognizer: Transcriber,
+        bed: np.ndarray,
+        echo: bool,
+        understanding: Understanding | None = None,
     ) -> None:
         self.clock = VirtualClock()
         self.recorder = StampingRecorder(self.clock)
@@ -103,6 +110,7 @@ class BedsideInRoom:
             content=content,
             seed=7,
             barge_in=True,
+            understanding=understanding,
         )
         self.bedside = self.parts.bedside
         self.warnings = Warnings()

@@ -16,7 +16,7 @@ import pytest
 from audio_signals import syllables
 
 from assistant.content.loader import Content
-from assistant.messages import Transcript
+from assistant.messages import IDLE, Expectation, Transcript
 from assistant.routines.controls import CONTROLS
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import Settings, VoiceSettings
@@ -250,7 +250,7 @@ class Typed:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    def transcribe(self, audio: bytes) -> Transcript:
+    def transcribe(self, audio: bytes, expect: Expectation = IDLE) -> Transcript:
         return Transcript(self.text)
 
 

@@ -71,13 +71,15 @@ def build_loop(
     speaker: Speaker | None = None,
     room: RoomEcho | None = None,
     barge_in: bool = True,
+    understanding: Understanding | None = None,
 ) -> LoopParts:
     """Everything `run` needs, wired together; `recognizer`, `content` and `speaker` may be given (tests,
     bench); `seed` makes the choice among phrasing variants reproducible. `room` adds the assistant's
     voice back into the source as a loudspeaker beside the microphone would; `barge_in` listens over
-    the assistant's voice (with the echo canceller)."""
+    the assistant's voice (with the echo canceller). A `recognizer` given whose doubt check is an
+    understanding's comes with that `understanding`, so the two share one."""
     content = content or load_content()
-    understanding = Understanding.from_content(content)
+    understanding = understanding or Understanding.from_content(content)
     attention = Attention(settings.dialog.wake_phrase, settings.dialog.follow_up_seconds)
     dialog = Dialog(content, settings.dialog, understanding, random.Random(seed), attention)
     if recognizer is None:
