@@ -189,6 +189,25 @@ def test_an_echo_path_it_cannot_find_falls_back_to_half_duplex(caplog: pytest.Lo
     )
 
 
+def test_talk_over_a_voice_the_microphone_does_not_hear_ends_in_full_duplex(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Headphones, or a speaker across the room: the microphone hears only the person, who talks over
+    # most of the playback (which looks like an echo left uncancelled); then the voice plays on alone.
+    voice = speech(VOICE * 4)
+    room = Room(voice, RoomEcho(gain=0.0, tail_db=-120.0))
+    others = ["radio_cramp.wav", "partner_radio_down.wav", "radio_next_week.wav", "radio_dont_stop.wav"]
+    talk = np.concatenate([np.zeros(SAMPLE_RATE // 2, np.float32), speech(others)])
+    canceller = EchoCanceller(room.reference)
+    with caplog.at_level(logging.WARNING, logger="assistant.audio.echo"):
+        room.run(canceller, near=talk)
+    assert len(talk) < len(voice) - 4 * SAMPLE_RATE  # the voice went on alone for a while after the talk
+    assert canceller.full_duplex and BargeIn(canceller).working
+    fell_back = [r for r in caplog.records if "only when it is quiet" in r.getMessage()]
+    restored = [r for r in caplog.records if "listening over it again" in r.getMessage()]
+    assert len(restored) == len(fell_back)
+
+
 class BrokenCanceller(EchoCanceller):
     def process(self, chunk: AudioChunk, captured_end: float) -> AudioChunk:
         raise RuntimeError("device went away")

@@ -12,7 +12,9 @@ reference. A `AlignmentWatch` compares the energy out of the canceller with the 
 loudspeaker is playing; when it stays high (the output latency is unknown or has changed), it finds the
 echo's real delay by cross-correlating the microphone with the reference, shifts the reference and starts
 learning again (one log line). If no delay can be found, the stage reports `full_duplex = False` and the
-loop falls back to half-duplex listening (one log line); it never raises into the loop.
+loop falls back to half-duplex listening (one log line) until a later window finds the echo cancelled, or
+not heard at all (a person talking over a voice the microphone does not hear looks like an echo not
+cancelled); it never raises into the loop.
 """
 
 from __future__ import annotations
@@ -156,6 +158,9 @@ class EchoCanceller:
         verdict = self.watch.observe(mic, out.astype(np.float32) / 32768.0, played)
         if verdict == "ok":
             self._misses, self._last_lag = 0, None
+            if not self.full_duplex:  # the echo is cancelled, or not heard, again: the fallback is over
+                self.full_duplex = True
+                _LOGGER.warning("echo canceller hears its echo cancelled (or none): listening over it again")
         if verdict != "misaligned" or not self.full_duplex:
             return
         lag = self.watch.find_lag()
