@@ -181,7 +181,10 @@ class Bedside:
             "recognise_ms": round((recognised - began) * 1000, 1),
             "route_ms": round((routed - recognised) * 1000, 1),
         }
-        self.events.sink(heard_event(self.events.stamp("heard", heard=transcript.text), turn, timings))
+        event = self.events.stamp("heard", heard=transcript.text)
+        if transcript.second is not None:  # the second engine was asked: what it heard
+            event["second"] = transcript.second.text
+        self.events.sink(heard_event(event, turn, timings))
         self._act(turn, detected)
 
     def _act(self, turn: Turn, detected: float) -> None:

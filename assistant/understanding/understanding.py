@@ -9,7 +9,9 @@ What the conversation expects (`Expectation`) weighs the engines:
 - While a routine runs, a control of it heard clearly by the fast engine (close to a control sentence,
   short, no unrecognised sound) is taken at once: Whisper is not asked, and nothing argues it away. The
   person is expected to say exactly these few words, and waiting for Whisper, or letting its mishearing of
-  one short word overrule a clear one, loses the control.
+  one short word overrule a clear one, loses the control. When the fast engine was unclear and Whisper
+  wrote a control as clearly, that is taken too, unsure of its words or not (but not from silence or a
+  loop).
 - Anything else during a routine is heard by both engines, and a question is believed only when the two
   agree on its intent (the assistant's own voice, half cancelled, must never start anything); a red flag
   keeps the belief rule's own strict test.
@@ -23,16 +25,26 @@ from collections import OrderedDict
 
 from assistant.content.loader import Content
 from assistant.messages import IDLE, UNKNOWN_WORD, Expectation, Transcript
-from assistant.understanding.belief import URGENT, Belief, believed, long_and_far
+from assistant.understanding.belief import (
+    MAX_COMPRESSION,
+    MAX_NO_SPEECH,
+    URGENT,
+    Belief,
+    believed,
+    long_and_far,
+)
 from assistant.understanding.heard import Heard
 from assistant.understanding.router import UNKNOWN, Router, RouterResult, RouterSettings
 from assistant.understanding.second_opinion import judge, needs_second_opinion
 
 TYPED = "text"
 """`Transcript.engine` of typed text: the router's word is taken as it is (no belief rule)."""
-CONTROL_CLOSENESS = 0.8
+CONTROL_CLOSENESS = 0.9
 """How close to one of the routine's control sentences the fast engine's words must be to be taken at
-once (router closeness: "can my seconds" for "ten more seconds" is 0.73 and goes to Whisper)."""
+once (router closeness): nearly word for word, since pocketsphinx turns any talk into the domain's words
+(narration heard as "are more details", 0.80 from "i want more details": skip)."""
+WHISPER_CONTROL_CLOSENESS = 0.8
+"""...and Whisper's, which writes what it hears ("give me a bit more time" for "a bit longer")."""
 CONTROL_WORDS = 5
 """A control taken at once is at most this many words (controls are short; a cue's echo is not)."""
 _REMEMBERED = 8
@@ -88,7 +100,14 @@ class Understanding:
             return Heard(transcript, routed, Belief(True, "typed"))
         if expect.routine and self._clear_control(transcript, routed, expect):
             return Heard(transcript, routed, Belief(True, "a routine's control, heard clearly"))
-        if transcript.second is None:
+        second = transcript.second
+        if expect.routine and second is not None and second.text.strip():
+            routed_second = self.examine(second.text)
+            if self._clear_control(second, routed_second, expect):
+                return Heard(
+                    second, routed_second, Belief(True, "a routine's control, Whisper heard clearly")
+                )
+        if second is None:
             heard = Heard(transcript, routed, believed(transcript, routed.match))
         else:
             heard = Heard(*judge(transcript, self.examine))
@@ -108,13 +127,20 @@ class Understanding:
         return self.examine(first.text).match.intent == self.examine(second.text).match.intent == intent
 
     @staticmethod
-    def _clear_control(first: Transcript, routed: RouterResult, expect: Expectation) -> bool:
-        """The fast engine heard one of the routine's controls clearly (see the module's notes)."""
+    def _clear_control(heard: Transcript, routed: RouterResult, expect: Expectation) -> bool:
+        """An engine heard one of the routine's controls clearly (see the module's notes). Whisper's words
+        count when it heard speech and did not loop, however unsure it was of them: the few words expected
+        are the ones it wrote."""
+        signals = heard.whisper
+        if signals is not None and (
+            signals.no_speech_prob > MAX_NO_SPEECH or signals.compression_ratio > MAX_COMPRESSION
+        ):
+            return False
+        closeness = CONTROL_CLOSENESS if signals is None else WHISPER_CONTROL_CLOSENESS
         return (
-            first.whisper is None
-            and routed.accepted
+            routed.accepted
             and routed.intent in expect.controls
-            and routed.closeness >= CONTROL_CLOSENESS
-            and 0 < len(first.words or first.text.split()) <= CONTROL_WORDS
-            and UNKNOWN_WORD not in first.words
+            and routed.closeness >= closeness
+            and 0 < len(heard.words or heard.text.split()) <= CONTROL_WORDS
+            and UNKNOWN_WORD not in heard.words
         )
