@@ -17,8 +17,8 @@ One subpackage per stage of the pipeline (see the README's "How it works"):
 =================  ====================================================================================
 
 At the top: ``messages`` (the typed messages between stages), ``errors``, ``settings`` (with
-``settings_file`` and ``settings_toml``), ``clock``, ``answers`` (the JSON answer record) and the cramp log
-(``cramp_log``, ``log_phrases``).
+``settings_file`` and ``settings_toml``), ``clock``, ``answers`` (the JSON answer record), the cramp log
+(the ``cramp_log/`` package, with ``log_phrases``) and the diary report drawn from it (``diary/``).
 """
 
 __version__ = "0.1.0"
