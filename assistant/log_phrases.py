@@ -81,6 +81,7 @@ _TEMPLATES: dict[str, dict[str, set[str]]] = {
         "flag_heading": set(),
         "advice_heading": set(),
         "flag_when": {"at"},
+        "joiner": set(),
         "flags_none": set(),
         "flags_more": {"count"},
         "written": {"html", "pdf"},

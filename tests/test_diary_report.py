@@ -19,7 +19,7 @@ from assistant.cramp_log import CrampLog
 from assistant.diary.figures import DiaryFigures, diary_figures, night_of
 from assistant.diary.labels import DiaryLabels
 from assistant.diary.report import output_paths
-from assistant.diary.text import diary_text
+from assistant.diary.text import HeardFlag, diary_text
 from assistant.log_phrases import load_log_phrases
 from assistant.routines.exercises import ExerciseBook
 from assistant.settings import DialogSettings
@@ -104,7 +104,7 @@ def test_the_words_of_the_page(month: DiaryFigures, content: Content) -> None:
     ]
     assert text.exercise_rows[0] == ("Calf stretch", "6", "5")
     advice = fill(content.response("urgent", "clot").first[0], urgent_care="111", emergency_number="999")
-    assert text.flag_rows[0] == ("12 May 2024 03:30", "signs of a blood clot", advice)
+    assert text.flag_rows[0] == HeardFlag("signs of a blood clot", ("12 May 03:30",), advice)
     assert "111" in advice
 
 

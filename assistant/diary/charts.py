@@ -74,9 +74,11 @@ def where_chart(ax: Axes, figures: DiaryFigures, phrases: LogPhrases) -> None:
         ax.text(total, row, f" {total}", va="center", fontsize=FONT_SIZE, color=INK)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, max(starts, default=0) * 1.12 + 0.5)
+    ax.set_ylim(-0.6, len(muscles) + 0.4)  # a free row on top for the legend
     ax.set_xlabel(phrases.format("report.count_axis"))
     if muscles:
-        ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="best")
+        ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="upper right", ncol=3, handlelength=1,
+                  columnspacing=0.8, borderaxespad=0)  # fmt: skip
     _style(ax, phrases.format("report.where_title"))
 
 
@@ -100,7 +102,7 @@ def relief_chart(ax: Axes, figures: DiaryFigures, phrases: LogPhrases) -> None:
         ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="upper right")
     ax.set_xlim(-0.6, top + 0.6)
     ax.set_xlabel(phrases.format("report.relief_axis"))
-    _counts_axis(ax, phrases, max(counts))
+    _counts_axis(ax, phrases, max(counts), headroom=1.4)  # room for the legend above the bars
 
 
 def chart_png(chart: Chart, figures: DiaryFigures, phrases: LogPhrases, size: tuple[float, float]) -> bytes:
@@ -113,9 +115,9 @@ def chart_png(chart: Chart, figures: DiaryFigures, phrases: LogPhrases, size: tu
     return buffer.getvalue()
 
 
-def _counts_axis(ax: Axes, phrases: LogPhrases, highest: int) -> None:
+def _counts_axis(ax: Axes, phrases: LogPhrases, highest: int, headroom: float = 1.1) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylim(0, max(highest, 1) * 1.1)
+    ax.set_ylim(0, max(highest, 1) * headroom)
     ax.set_ylabel(phrases.format("report.count_axis"))
 
 

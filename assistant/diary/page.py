@@ -43,7 +43,8 @@ def diary_html(figures: DiaryFigures, text: DiaryText, phrases: LogPhrases) -> s
     exercises = _table(text.exercise_headings, text.exercise_rows, numeric=(1, 2)) or _none(
         phrases, "exercises_none"
     )
-    flags = _table(text.flag_headings, text.flag_rows) or _none(phrases, "flags_none")
+    flag_rows = [(f.what, text.joiner.join(f.times), f.advice) for f in text.flag_rows]
+    flags = _table(text.flag_headings, flag_rows) or _none(phrases, "flags_none")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

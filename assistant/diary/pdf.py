@@ -42,12 +42,12 @@ def diary_pdf(figures: DiaryFigures, text: DiaryText, phrases: LogPhrases) -> by
         y = 0.897 - (index // 3) * 0.036
         page.text(x, y + 0.013, label, fontsize=FONT_SIZE - 1, color=GREY)
         page.text(x, y, value, fontsize=FONT_SIZE + 2, fontweight="bold", color=INK)
-    nights_chart(page.add_axes((LEFT, 0.665, RIGHT - LEFT, 0.15)), figures, phrases)
-    hours_chart(page.add_axes((LEFT, 0.445, 0.37, 0.15)), figures, phrases)
-    where_chart(page.add_axes((0.64, 0.445, RIGHT - 0.64, 0.15)), figures, phrases)
-    relief_chart(page.add_axes((LEFT, 0.245, 0.37, 0.13)), figures, phrases)
-    _exercises(page, text, phrases, x=0.54, top=0.385)
-    _flags(page, text, phrases, top=0.19)
+    nights_chart(page.add_axes((LEFT, 0.70, RIGHT - LEFT, 0.12)), figures, phrases)
+    hours_chart(page.add_axes((LEFT, 0.505, 0.37, 0.14)), figures, phrases)
+    where_chart(page.add_axes((0.64, 0.505, RIGHT - 0.64, 0.14)), figures, phrases)
+    relief_chart(page.add_axes((LEFT, 0.325, 0.37, 0.12)), figures, phrases)
+    _exercises(page, text, phrases, x=0.54, top=0.455)
+    _flags(page, text, phrases, top=0.265)
     page.text(LEFT, 0.022, textwrap.fill(text.made, 140), fontsize=FONT_SIZE - 1, color=GREY)
     buffer = io.BytesIO()
     page.savefig(buffer, format="pdf", metadata={"Title": text.title, "Creator": "cramp-assistant"})
@@ -72,13 +72,17 @@ def _flags(page: Figure, text: DiaryText, phrases: LogPhrases, top: float) -> No
     if not text.flag_rows:
         page.text(LEFT, top - 0.03, phrases.format("report.flags_none"), fontsize=FONT_SIZE, color=INK)
         return
-    columns = (LEFT, LEFT + 0.17, LEFT + 0.42)
-    widths = (24, 40, 62)
+    columns = (LEFT, LEFT + 0.24, LEFT + 0.45)
+    widths = (30, 26, 60)
     y = top - 0.03
     _row(page, text.flag_headings, columns, y, bold=True)
-    bottom = 0.05
-    for shown, row in enumerate(text.flag_rows):
-        cells = [textwrap.wrap(value, width) or [""] for value, width in zip(row, widths, strict=True)]
+    bottom = 0.045
+    for shown, flag in enumerate(text.flag_rows):
+        cells = [
+            textwrap.wrap(flag.what, widths[0]) or [""],
+            _pack(flag.times, text.joiner, widths[1]),
+            textwrap.wrap(flag.advice, widths[2]) or [""],
+        ]
         height = max(len(c) for c in cells) * LINE
         if y - LINE * 0.5 - height < bottom + LINE:
             more = phrases.format("report.flags_more", count=len(text.flag_rows) - shown)
@@ -100,3 +104,16 @@ def _heading(page: Figure, title: str, x: float, y: float) -> None:
 def _row(page: Figure, values: Sequence[str], columns: Sequence[float], y: float, bold: bool = False) -> None:
     for value, column in zip(values, columns, strict=True):
         page.text(column, y, value, fontsize=FONT_SIZE, color=INK, fontweight="bold" if bold else "normal")
+
+
+def _pack(items: Sequence[str], joiner: str, width: int) -> list[str]:
+    """Items joined into lines of at most `width` characters, never breaking inside one."""
+    lines = [""]
+    for item in items:
+        joined = f"{lines[-1]}{joiner}{item}" if lines[-1] else item
+        if len(joined) <= width or not lines[-1]:
+            lines[-1] = joined
+        else:
+            lines[-1] = lines[-1] + joiner.rstrip()
+            lines.append(item)
+    return lines

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from assistant.cramp_log.entries import RedFlagEntry
 from assistant.diary.figures import NIGHT_START_HOUR, DiaryFigures
 from assistant.diary.labels import DiaryLabels
 from assistant.log_phrases import LogPhrases
+
+
+@dataclass(frozen=True)
+class HeardFlag:
+    """One row of the red-flag table: a topic (and the advice given for it) and every time it was heard."""
+
+    what: str
+    times: tuple[str, ...]
+    advice: str
 
 
 @dataclass(frozen=True)
@@ -23,8 +34,10 @@ class DiaryText:
     exercise_rows: tuple[tuple[str, str, str], ...]
     """(name, times done, times completed), or none: then `exercises_none` is shown."""
     flag_headings: tuple[str, str, str]
-    flag_rows: tuple[tuple[str, str, str], ...]
-    """(when, what was heard, advice given), or none: then `flags_none` is shown."""
+    flag_rows: tuple[HeardFlag, ...]
+    """One per topic and advice, in order of first hearing, or none: then `flags_none` is shown."""
+    joiner: str
+    """Between the times a red flag was heard."""
     made: str
 
 
@@ -59,10 +72,23 @@ def diary_text(figures: DiaryFigures, phrases: LogPhrases, labels: DiaryLabels, 
         exercise_rows=tuple(
             (labels.exercise(e.exercise), str(e.done), str(e.completed)) for e in figures.exercises
         ),
-        flag_headings=(say("when_heading"), say("flag_heading"), say("advice_heading")),
+        flag_headings=(say("flag_heading"), say("when_heading"), say("advice_heading")),
         flag_rows=tuple(
-            (say("flag_when", at=f.at), phrases.red_flag(f.topic), labels.advice_for(f.advice))
-            for f in figures.red_flags
+            HeardFlag(
+                phrases.red_flag(topic),
+                tuple(say("flag_when", at=at) for at in times),
+                labels.advice_for(advice),
+            )
+            for (topic, advice), times in _heard(figures.red_flags).items()
         ),
+        joiner=say("joiner"),
         made=say("made", made=made),
     )
+
+
+def _heard(flags: Sequence[RedFlagEntry]) -> dict[tuple[str, str], list[datetime]]:
+    """(topic, advice) -> the times it was heard, in order of first hearing."""
+    heard: dict[tuple[str, str], list[datetime]] = {}
+    for flag in flags:
+        heard.setdefault((flag.topic, flag.advice), []).append(flag.at)
+    return heard
