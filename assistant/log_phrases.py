@@ -68,6 +68,7 @@ _TEMPLATES: dict[str, dict[str, set[str]]] = {
         "side_right": set(),
         "side_unknown": set(),
         "part_unknown": set(),
+        "where_none": set(),
         "relief_title": set(),
         "relief_axis": set(),
         "relief_none": set(),

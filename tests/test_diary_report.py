@@ -225,3 +225,15 @@ def test_options_that_do_not_go_together(
 ) -> None:
     assert main(argv) == 2
     assert problem in capsys.readouterr().err
+
+
+def test_a_log_with_only_a_stretch_still_makes_a_page(
+    log_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with CrampLog(log_path) as log:
+        log.record_exercise("routine", True, datetime(2024, 5, 30, 22, 0, tzinfo=TZ))
+    assert report("--days", "7") == 0
+    assert capsys.readouterr().out.startswith("Wrote the cramp diary")
+    page = (tmp_path / "cramp-diary.html").read_text(encoding="utf-8")
+    assert "<dd>0</dd>" in page and "Bedtime routine" in page and "No red flags heard." in page
+    assert (tmp_path / "cramp-diary.pdf").read_bytes().startswith(b"%PDF")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 
@@ -59,6 +60,9 @@ def hours_chart(ax: Axes, figures: DiaryFigures, phrases: LogPhrases) -> None:
 def where_chart(ax: Axes, figures: DiaryFigures, phrases: LogPhrases) -> None:
     """Cramps by muscle, each bar split by side."""
     muscles = list(reversed(figures.muscles))  # barh draws bottom up: most cramps on top
+    if not muscles:
+        _message(ax, phrases.format("report.where_none"), phrases.format("report.where_title"))
+        return
     names = [m.body_part or phrases.format("report.part_unknown") for m in muscles]
     keys = ("report.side_left", "report.side_right", "report.side_unknown")
     starts = [0] * len(muscles)
@@ -76,21 +80,18 @@ def where_chart(ax: Axes, figures: DiaryFigures, phrases: LogPhrases) -> None:
     ax.set_xlim(0, max(starts, default=0) * 1.12 + 0.5)
     ax.set_ylim(-0.6, len(muscles) + 0.4)  # a free row on top for the legend
     ax.set_xlabel(phrases.format("report.count_axis"))
-    if muscles:
-        ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="upper right", ncol=3, handlelength=1,
-                  columnspacing=0.8, borderaxespad=0)  # fmt: skip
+    ax.legend(fontsize=FONT_SIZE - 1, frameon=False, loc="upper right", ncol=3, handlelength=1,
+              columnspacing=0.8, borderaxespad=0)  # fmt: skip
     _style(ax, phrases.format("report.where_title"))
 
 
 def relief_chart(ax: Axes, figures: DiaryFigures, phrases: LogPhrases) -> None:
     """Minutes until each timed cramp eased, to the nearest minute, with the median marked."""
     minutes = figures.relief_minutes
-    _style(ax, phrases.format("report.relief_title"))
     if not minutes:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, phrases.format("report.relief_none"), ha="center", va="center",
-                wrap=True, fontsize=FONT_SIZE, color=INK, transform=ax.transAxes)  # fmt: skip
+        _message(ax, phrases.format("report.relief_none"), phrases.format("report.relief_title"))
         return
+    _style(ax, phrases.format("report.relief_title"))
     top = max(10, math.ceil(max(minutes)))
     rounded = Counter(round(m) for m in minutes)  # each bar: the cramps that took about that many minutes
     counts = [rounded[m] for m in range(top + 1)]
@@ -113,6 +114,14 @@ def chart_png(chart: Chart, figures: DiaryFigures, phrases: LogPhrases, size: tu
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150)
     return buffer.getvalue()
+
+
+def _message(ax: Axes, text: str, title: str) -> None:
+    """A chart with nothing to draw: its title and one line of text instead."""
+    _style(ax, title)
+    ax.set_axis_off()
+    ax.text(0, 0.8, textwrap.fill(text, 50), ha="left", va="top", fontsize=FONT_SIZE, color=INK,
+            transform=ax.transAxes)  # fmt: skip
 
 
 def _counts_axis(ax: Axes, phrases: LogPhrases, highest: int, headroom: float = 1.1) -> None:
