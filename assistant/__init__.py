@@ -26,8 +26,8 @@ dialog the rest. When an utterance ends the loop asks the dialog what is expecte
 with that expectation, and ``take_turn`` decides; the loop only acts.
 
 At the top: ``messages`` (the typed messages between stages), ``errors``, ``settings`` (with
-``settings_file`` and ``settings_toml``), ``clock``, ``answers`` (the JSON answer record) and the cramp log
-(``cramp_log``, ``log_phrases``).
+``settings_file`` and ``settings_toml``), ``clock``, ``answers`` (the JSON answer record), the cramp log
+(the ``cramp_log/`` package, with ``log_phrases``) and the diary report drawn from it (``diary/``).
 """
 
 __version__ = "0.1.0"

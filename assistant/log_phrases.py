@@ -1,4 +1,5 @@
-"""The wording of the cramp log summary, from `content/log_phrases.toml`, validated on load."""
+"""The wording of the cramp log summary and diary report, from `content/log_phrases.toml`, validated on
+load."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.content.files import check_placeholders, fill, read_toml
-from assistant.cramp_log import BAND_HOURS, CrampSummary, PlaceCount
+from assistant.cramp_log.summary import BAND_HOURS, CrampSummary, PlaceCount
 from assistant.errors import ContentError
 from assistant.settings import content_dir
 
@@ -42,7 +43,55 @@ _TEMPLATES: dict[str, dict[str, set[str]]] = {
         "side_only": {"side"},
         "unspecified": set(),
     },
+    "report": {
+        "title": set(),
+        "period": {"first", "last", "nights"},
+        "night_rule": {"start"},
+        "made": {"made"},
+        "fact_cramps": set(),
+        "fact_nights": set(),
+        "nights_value": {"count", "nights"},
+        "fact_most": set(),
+        "fact_relief": set(),
+        "relief_value": {"minutes", "count", "total"},
+        "relief_unknown": set(),
+        "fact_exercises": set(),
+        "exercises_value": {"count", "completed"},
+        "fact_flags": set(),
+        "nights_title": set(),
+        "night_tick": {"night"},
+        "count_axis": set(),
+        "hours_title": set(),
+        "hours_axis": set(),
+        "where_title": set(),
+        "side_left": set(),
+        "side_right": set(),
+        "side_unknown": set(),
+        "part_unknown": set(),
+        "where_none": set(),
+        "relief_title": set(),
+        "relief_axis": set(),
+        "relief_none": set(),
+        "exercises_title": set(),
+        "exercise_heading": set(),
+        "done_heading": set(),
+        "completed_heading": set(),
+        "exercises_none": set(),
+        "flags_title": set(),
+        "when_heading": set(),
+        "flag_heading": set(),
+        "advice_heading": set(),
+        "flag_when": {"at"},
+        "joiner": set(),
+        "flags_none": set(),
+        "flags_more": {"count"},
+        "written": {"html", "pdf"},
+        "empty": {"first", "last"},
+        "skipped": {"count", "path"},
+    },
 }
+_LABELS = "red_flags"
+"""The section naming each red-flag topic: any keys, each a plain label."""
 
 
 def default_path() -> Path:
@@ -55,6 +104,8 @@ class LogPhrases:
 
     templates: dict[str, str]
     bands: tuple[str, ...]
+    red_flags: dict[str, str]
+    """Red-flag topic -> what the report calls it."""
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> LogPhrases:
@@ -64,7 +115,7 @@ class LogPhrases:
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str) -> LogPhrases:
         for section in data:
-            if section not in {*_TEMPLATES, "hours"}:
+            if section not in {*_TEMPLATES, "hours", _LABELS}:
                 raise ContentError(source, section, "unknown section")
         templates: dict[str, str] = {}
         for section, keys in _TEMPLATES.items():
@@ -85,7 +136,11 @@ class LogPhrases:
             raise ContentError(source, "hours", "only bands is allowed")
         for index, label in enumerate(bands):
             _template(label, set(), source, f"hours.bands[{index}]")
-        return cls(templates, tuple(bands))
+        labels = data.get(_LABELS)
+        if not isinstance(labels, dict):
+            raise ContentError(source, _LABELS, "missing section")
+        flags = {str(k): _template(v, set(), source, f"{_LABELS}.{k}") for k, v in labels.items()}
+        return cls(templates, tuple(bands), flags)
 
     def format(self, key: str, **values: object) -> str:
         return fill(self.templates[key], **values)
@@ -98,6 +153,10 @@ class LogPhrases:
         if place.side:
             return self.format("places.side_only", side=place.side)
         return self.format("places.unspecified")
+
+    def red_flag(self, topic: str) -> str:
+        """What the report calls a red-flag topic (the topic itself if it has no label)."""
+        return self.red_flags.get(topic, topic)
 
     def band(self, start_hour: int) -> str:
         return self.bands[start_hour // BAND_HOURS]

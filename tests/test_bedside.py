@@ -205,6 +205,42 @@ def test_a_relief_report_goes_into_the_cramp_log(content: Content, router: Route
     assert [(e.body_part, e.side) for e in entries] == [("calf", "left")]
 
 
+def test_the_diary_notes_relief_a_stretch_and_a_red_flag(
+    content: Content, router: Router, tmp_path: Path
+) -> None:
+    script: dict[float, Transcript | str] = {
+        150: "my left calf is cramping",
+        230: "the cramp has gone now",
+        120: "guide me through the calf stretch",
+        190: "stop",
+        260: "my calf is swollen and hot",
+    }
+    with CrampLog(tmp_path / "cramps.sqlite3") as log:
+        rig = Rig(content, router, script, cramp_log=log)
+        rig.feed.speak(150)
+        rig.feed.until_quiet()
+        rig.feed.speak(230)  # in the follow-up window of the answer
+        rig.feed.until_quiet()
+        rig.feed.speak(120)
+        rig.feed.until(lambda: bool(rig.events.of("hold")))
+        rig.feed.speak(190, after=0.7)
+        rig.feed.until_quiet()
+        rig.feed.speak(260)
+        rig.feed.until_quiet()
+        records = log.records()
+    assert rig.heard() == [
+        ("relief", "answer"),
+        ("eased", "answer"),
+        ("stretch", "answer"),
+        ("stop", "control"),
+        ("urgent", "answer"),
+    ]
+    assert [(e.body_part, e.side) for e in records.cramps] == [("calf", "left")]
+    assert records.cramps[0].eased_at is not None
+    assert [(e.exercise, e.completed) for e in records.exercises] == [("calf_stretch", False)]
+    assert [(e.topic, e.advice) for e in records.red_flags] == [("clot", "urgent.clot")]
+
+
 def _events_between(rig: Rig, first: int, kind: str) -> list[dict[str, object]]:
     return [e for e in rig.events.events[first:] if e["event"] == kind]
 

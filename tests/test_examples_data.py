@@ -20,6 +20,8 @@ CONTENT = Path(__file__).parent.parent / "content"
 NEAR_COPY_RATIO = 92
 MAX_WORDS = 25
 CONTROLS = ("next", "repeat", "pause", "resume", "stop", "yes", "no", "time_left", "extend", "other_side")
+STATEMENTS = ("eased",)
+"""What a person says about their cramp rather than asks: "it's eased" (the log notes the relief time)."""
 MEDICATIONS = ("medications", "medications.painkillers", "medications.stopping")
 URGENT = ("urgent.emergency", "urgent.clot", "urgent.prolonged", "urgent.infection", "urgent.toxic")
 
@@ -54,7 +56,8 @@ QUOTAS = {
             "urgent.toxic": 6,
             "out_of_scope": 150,
         }
-        | dict.fromkeys(CONTROLS, 12),
+        | dict.fromkeys(CONTROLS, 12)
+        | dict.fromkeys(STATEMENTS, 12),
         per_family={"medications": 35, "urgent": 50},
     ),
     "examples_more.tsv": Quota(
@@ -72,7 +75,8 @@ QUOTAS = {
         }
         | dict.fromkeys(MEDICATIONS, 6)
         | dict.fromkeys(URGENT, 5)
-        | dict.fromkeys(CONTROLS, 12),
+        | dict.fromkeys(CONTROLS, 12)
+        | dict.fromkeys(STATEMENTS, 12),
         per_family={"medications": 30, "urgent": 40},
     ),
 }

@@ -39,6 +39,11 @@ def test_shipped_phrases_load() -> None:
         (lambda d: d.update(colours={}), "colours", "unknown section"),
         (lambda d: d["hours"]["bands"].pop(), "hours.bands", "must be a list of 12 labels"),
         (lambda d: d["hours"]["bands"].__setitem__(3, "{hour}"), "hours.bands[3]", "unknown placeholder"),
+        (lambda d: d["report"].pop("title"), "report.title", "missing"),
+        (lambda d: d["report"].update(period="{when}"), "report.period", "unknown placeholder"),
+        (lambda d: d["report"].update(colour="red"), "report.colour", "unknown key"),
+        (lambda d: d.pop("red_flags"), "red_flags", "missing section"),
+        (lambda d: d["red_flags"].update(clot=3), "red_flags.clot", "must be a string, got int"),
     ],
 )
 def test_invalid_phrases_name_file_and_key(change, key: str, problem: str) -> None:  # type: ignore[no-untyped-def]

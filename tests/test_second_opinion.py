@@ -3,6 +3,7 @@ probability; urgent answers only from speech an engine is sure of; the second op
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -243,10 +244,16 @@ def test_agreeing_engines_take_the_body_part_as_whisper_heard_it(router: Router)
 
 
 def test_whisper_sure_of_its_words_needs_only_the_agreed_probability(router: Router) -> None:
-    """A question that reads two ways (relief at 0.57, under Whisper's 0.6) heard by a sure Whisper."""
+    """A question that reads two ways (relief at 0.55, under Whisper's 0.6) heard by a sure Whisper.
+
+    The router's probability is pinned, so the rule is tested whatever the content makes of the sentence."""
     text = "can i do something so my legs stop cramping"
-    assert 0.5 <= router.route(text).probability < 0.6
-    sure = _judge(_whisper(text), router)[2]
+
+    def examine(heard: str) -> RouterResult:
+        return replace(router.examine(heard), probability=0.55)
+
+    assert examine(text).match.intent == "relief"
+    sure = judge(_whisper(text), examine)[2]
     assert sure.believed and sure.reason.startswith("whisper sure of its words")
     unsure = WhisperSignals(avg_logprob=-0.5, no_speech_prob=0.02, compression_ratio=0.8)
-    assert not _judge(_whisper(text, unsure), router)[2].believed
+    assert not judge(_whisper(text, unsure), examine)[2].believed

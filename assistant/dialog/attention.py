@@ -32,9 +32,10 @@ from assistant.messages import IntentMatch, Transcript
 from assistant.understanding.router import UNKNOWN
 
 Action = Literal["answer", "not_heard", "ignore", "wake", "control", "silence"]
-SHORT_REPLIES = frozenset((*controls.INTENTS, FOLLOWUP))
-"""Intents that only make sense inside a conversation or a routine: short replies, and fragments such as
-"in my thigh" (a cough can sound like one word of the domain)."""
+SHORT_REPLIES = frozenset((*controls.INTENTS, FOLLOWUP, "eased"))
+"""Intents that only make sense inside a conversation or a routine: short replies, fragments such as
+"in my thigh" (a cough can sound like one word of the domain), and "it's gone now" (a radio's words
+too)."""
 
 
 @dataclass(frozen=True)

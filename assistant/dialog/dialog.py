@@ -130,6 +130,8 @@ class Dialog:
             silence=routine and reply.urgent,
             end_routine=routine and reply.urgent,
             log_cramp=match.intent == "relief",
+            log_eased=match.intent == "eased",
+            log_red_flag=match.topic if reply.urgent else None,
         )
 
     def _verdict(self, heard: Heard, moment: Moment, woken: bool) -> Verdict:

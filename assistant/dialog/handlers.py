@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from assistant.dialog.intents import controls, info, relief, stretch, urgent
+from assistant.dialog.intents import controls, eased, info, relief, stretch, urgent
 from assistant.dialog.intents.base import FOLLOWUP, Context, Phrasing
 from assistant.errors import ContentError
 from assistant.messages import IntentMatch, Reply
@@ -25,6 +25,7 @@ def _with_topic(handle: Callable[[IntentMatch, str, Context, Phrasing], Reply]) 
 
 HANDLERS: dict[str, Handler] = {
     "relief": relief.handle,
+    "eased": eased.handle,
     "stretch": stretch.handle,
     "urgent": _with_topic(urgent.handle),
     **{intent: _with_topic(info.handle) for intent in info.INTENTS},

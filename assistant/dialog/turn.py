@@ -52,6 +52,10 @@ class Turn:
     """End the running routine (a red flag during it)."""
     log_cramp: bool = False
     """A cramp was reported: note it in the cramp log (body part and side from `match`)."""
+    log_eased: bool = False
+    """The person said the cramp has eased: note when in the cramp log."""
+    log_red_flag: str | None = None
+    """A red flag was answered: its topic, for the cramp log (with the advice given)."""
 
     @property
     def interruptible(self) -> bool:

@@ -23,8 +23,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from assistant.cramp_log import CrampLog
+from assistant.cramp_log import CrampLog, local_now
 from assistant.dialog.dialog import Dialog
 from assistant.dialog.turn import Moment, Turn
 from assistant.hearing.endpointer import Endpointer
@@ -33,7 +34,7 @@ from assistant.loop.barge_in import BargeIn
 from assistant.loop.events import Event
 from assistant.loop.listening import Listening
 from assistant.loop.own_voice import OwnVoice
-from assistant.messages import AudioChunk, IntentMatch, Reply, Utterance
+from assistant.messages import AudioChunk, Reply, Utterance
 from assistant.routines.host import RoutineHost
 from assistant.settings import EndpointSettings
 from assistant.voice.speaker import Speaker
@@ -83,6 +84,7 @@ class Bedside:
         self.listening = Listening(recognizer, self.hear, endpoint)
         self.own_voice = OwnVoice(speaker, self.clock)
         self.cramp_log = cramp_log
+        routines.on_end = self._routine_ended
         self.options = options or LoopOptions()
         self.barge_in = barge_in or BargeIn(None)
         self._muted = False
@@ -201,7 +203,13 @@ class Bedside:
         if turn.control is not None:
             self.routines.control(turn.control)
         if turn.log_cramp:
-            self._log_cramp(turn.match)
+            slots = turn.match.slots
+            self._note("cramp", lambda log: log.report(slots.get("body_part"), slots.get("side")))
+        if turn.log_eased:
+            self._note("eased", lambda log: log.record_eased())
+        if turn.log_red_flag is not None:
+            topic = turn.log_red_flag
+            self._note("red flag", lambda log: log.record_red_flag(topic))
         if turn.reply is not None:
             self._answer(turn.reply, detected, turn.interruptible)
 
@@ -217,13 +225,19 @@ class Bedside:
         if reply.routine:
             self.routines.begin(reply.routine)  # starts when the announcement has been said (`tick`)
 
-    def _log_cramp(self, match: IntentMatch) -> None:
+    def _routine_ended(self, name: str, completed: bool, seconds: float) -> None:
+        """A routine ended: which exercise, whether it ran to its end, and when it began."""
+        began = local_now() - timedelta(seconds=seconds)
+        self._note("exercise", lambda log: log.record_exercise(name, completed, began))
+
+    def _note(self, what: str, write: Callable[[CrampLog], object]) -> None:
+        """Write one note into the cramp log (when it is on); the log is a nicety, it never stops a turn."""
         if self.cramp_log is None:
             return
         try:
-            self.cramp_log.report(match.slots.get("body_part"), match.slots.get("side"))
-        except Exception as err:  # the log is a nicety; it never stops an answer
-            _LOGGER.warning("cramp log: %s", err)
+            write(self.cramp_log)
+        except Exception as err:
+            _LOGGER.warning("cramp log (%s): %s", what, err)
             self.events.report("error", message=f"cramp log: {err}")
 
 

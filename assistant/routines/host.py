@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from assistant.clock import Clock
 from assistant.loop.events import EventLog, EventSink
@@ -40,6 +41,9 @@ class RoutineHost:
         """Where the routine's events go (the bedside loop reports through the same log)."""
         self.hold = hold
         self.earcons = earcons
+        self.on_end: Callable[[str, bool, float], None] | None = None
+        """Told when a routine ends: its name, whether it ran to its end, and the seconds it ran."""
+        self._began = 0.0
         self.name: str | None = None
         self.runner: SessionRunner | None = None
         self._start_at: float | None = None
@@ -72,6 +76,7 @@ class RoutineHost:
         session = Session(routine, self.phrases, self.speaker.duration, timing)
         self.runner = SessionRunner(session, self.speaker, self.clock, self.earcons, on_cue=self._on_cue)
         self.name, self._start_at, self._wakeup = name, at, None
+        self._began = self.clock.now()
         self._announcing, self._held = at is None, False
         self.events.report("routine", name=name, state="started")
 
@@ -125,6 +130,8 @@ class RoutineHost:
         """Forget the routine (state: finished or stopped), without saying anything."""
         if self.name is not None:
             self.events.report("routine", name=self.name, state=state)
+            if self.on_end is not None:
+                self.on_end(self.name, state == "finished", self.clock.now() - self._began)
         self.name, self.runner, self._start_at, self._wakeup = None, None, None, None
         self._announcing = self._held = False
 
