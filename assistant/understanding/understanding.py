@@ -112,7 +112,11 @@ class Understanding:
         else:
             heard = Heard(*judge(transcript, self.examine))
         if expect.routine and heard.belief and not self._may_interrupt(transcript, heard, expect):
-            return Heard(heard.transcript, heard.routed, Belief(False, "during a routine, engines disagree"))
+            return Heard(
+                heard.transcript,
+                heard.routed,
+                Belief(False, "during a routine, a question needs both engines to agree"),
+            )
         return heard
 
     def _may_interrupt(self, first: Transcript, heard: Heard, expect: Expectation) -> bool:
