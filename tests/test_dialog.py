@@ -190,3 +190,21 @@ def test_replies_vary_between_repeats(dialog: Dialog) -> None:
 def test_bad_input_is_answered_not_raised(dialog: Dialog, text: str) -> None:
     match, reply = dialog.respond_text(text)
     assert match.intent == "unknown" and reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "paused", "action", "control"),
+    [
+        ("okay", True, "control", "resume"),  # after "Say resume when you're ready"
+        ("yes go ahead", True, "control", "resume"),
+        ("okay", False, "ignore", None),  # a running routine takes no "okay"
+        ("stop", True, "control", "stop"),
+    ],
+)
+def test_while_a_routine_is_paused_an_okay_resumes_it(
+    dialog: Dialog, text: str, paused: bool, action: str, control: str | None
+) -> None:
+    moment = Moment(1.0, routine=True, paused=paused)
+    assert ("yes" in dialog.expectation(moment).controls) == paused
+    turn = dialog.take_turn(Transcript(text), moment)
+    assert (turn.verdict.action, turn.control) == (action, control)

@@ -23,7 +23,7 @@ from assistant.dialog.intents import controls
 from assistant.dialog.intents.base import FOLLOWUP, Context, Phrasing
 from assistant.dialog.turn import ASKED, Moment, Turn
 from assistant.messages import Expectation, IntentMatch, Reply, Transcript
-from assistant.routines.controls import CONTROLS
+from assistant.routines.controls import CONTROLS, WHEN_PAUSED
 from assistant.settings import DialogSettings
 from assistant.understanding.heard import Heard
 from assistant.understanding.router import UNKNOWN
@@ -77,7 +77,9 @@ class Dialog:
         """What the conversation expects of the next utterance: a running routine's controls, or (in the
         follow-up window) short replies and questions, or questions."""
         window = self.attention is not None and self.attention.in_window(moment.now)
-        return Expectation(CONTROLS if moment.routine else (), window)
+        if not moment.routine:
+            return Expectation((), window)
+        return Expectation((*CONTROLS, *WHEN_PAUSED) if moment.paused else CONTROLS, window)
 
     def speech_ended(self, at: float) -> None:
         """The assistant's own speech ended at clock time `at` (the follow-up window runs from there)."""
@@ -110,7 +112,8 @@ class Dialog:
             match, _ = self.handle(match)  # its effect on the conversation ("stop" ends an offer); unsaid
             return Turn(heard, verdict, match, woken=woken, silence=True)
         if verdict.action == "control":
-            return Turn(heard, verdict, match, woken=woken, control=match.intent)
+            control = WHEN_PAUSED.get(match.intent, match.intent) if moment.paused else match.intent
+            return Turn(heard, verdict, match, woken=woken, control=control)
         if verdict.action == "not_heard":
             reply = self.not_heard()
             self._spoken(reply)
@@ -137,7 +140,7 @@ class Dialog:
     def _verdict(self, heard: Heard, moment: Moment, woken: bool) -> Verdict:
         match, transcript = heard.match, heard.transcript
         if moment.routine:
-            verdict = _during_routine(match)
+            verdict = _during_routine(match, moment.paused)
         elif self.attention is not None:
             talk = heard.routed.intent == OUT_OF_SCOPE
             verdict = self.attention.decide(transcript, match, moment.now, woken, talk)
@@ -203,11 +206,14 @@ class Dialog:
         return Reply(text=self.phrasing.phrase("unknown"), intent=UNKNOWN)
 
 
-def _during_routine(match: IntentMatch) -> Verdict:
-    """During a routine its controls go to it; anything else the understanding let through (a red flag,
-    a question both engines agreed on) is answered, and the rest is ignored."""
+def _during_routine(match: IntentMatch, paused: bool) -> Verdict:
+    """During a routine its controls go to it (and, while it is paused, the replies that mean one);
+    anything else the understanding let through (a red flag, a question both engines agreed on) is
+    answered, and the rest is ignored."""
     if match.intent in CONTROLS:
         return Verdict("control", "routine control")
+    if paused and match.intent in WHEN_PAUSED:
+        return Verdict("control", f"{match.intent} while paused: {WHEN_PAUSED[match.intent]}")
     if match.intent == "urgent":
         return Verdict("answer", "red flag during a routine")
     if match.intent != UNKNOWN and match.intent not in controls.INTENTS and match.intent != FOLLOWUP:

@@ -20,6 +20,8 @@ class Moment:
     """Clock time (for the follow-up window)."""
     routine: bool = False
     """A routine is announced or running: its controls go to it."""
+    paused: bool = False
+    """...and it is paused (an "okay" means resume)."""
     speaking: bool = False
     """The assistant is speaking."""
     answering: bool = False

@@ -154,6 +154,7 @@ class Bedside:
         return Moment(
             self.clock.now(),
             self.routines.active,
+            self.routines.paused,
             self.speaker.is_speaking(),
             self.barge_in.answering,
         )

@@ -9,6 +9,9 @@ CONTROLS = ("pause", "resume", "stop", "next", "repeat", "time_left", "extend", 
 """What a person can say to a running routine (the intent and the control share the name)."""
 ALIASES = {"skip": "next"}
 """Other names a session accepts for a control."""
+WHEN_PAUSED = {"yes": "resume"}
+"""Replies that mean a control while the routine is paused: after "Say resume when you're ready", an
+"okay" or a "sure, go ahead" means resume (intent -> control)."""
 
 
 def control_name(name: str) -> str | None:

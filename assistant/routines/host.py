@@ -58,6 +58,12 @@ class RoutineHost:
         return self.name is not None
 
     @property
+    def paused(self) -> bool:
+        """A routine is paused (by voice), before its first cue or during it."""
+        runner = self.runner
+        return self._held or (runner is not None and runner.session.paused)
+
+    @property
     def announcing(self) -> bool:
         """A routine was begun and waits for its announcement to end (`announcement_ended`)."""
         return self._announcing
