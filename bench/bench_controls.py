@@ -29,9 +29,10 @@ nobody speaking.
 - Its own voice: the whole bedtime routine with nobody speaking, room echo on, without and with the fan:
   `heard` events not ignored (target 0), and how many reached the recogniser at all.
 
-`python -m bench.bench_controls --set dev` (the set to look at; `--trials` lists every trial) or
-`--set heldout` (the default, for `make bench`: judge on it, never tune on it); `--quick`: two voices,
-quiet and room echo; `--dry-run`: synthesise the set's audio only (check the voices), no loop.
+`python -m bench.bench_controls --set dev` (the set to look at; `--trials` lists every trial),
+`--set heldout2` (the default, for `make bench`: the unseen set, its own phrasings and voices; judge on it,
+never tune on it) or `--set heldout` (the first held-out set: run once, seen since); `--quick`: two
+voices, quiet and room echo; `--dry-run`: synthesise the set's audio only (check the voices), no loop.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from assistant.understanding.understanding import Understanding
 from bench.bargein_trials import word_end
 from bench.controls_report import Quiet, Trial, report, trial_lines
 from bench.controls_room import BedsideInRoom
-from bench.controls_sets import CONDITIONS, DEV_VOICES, HELDOUT_VOICES, Condition, bed, settings, spoken
+from bench.controls_sets import CONDITIONS, VOICES, Condition, bed, settings, spoken
 from bench.controls_trials import (
     MISSED,
     SCRIPT,
@@ -71,6 +72,11 @@ from bench.controls_trials import (
     within,
 )
 from bench.synth import Voice
+
+LABELS = {"dev": "dev", "heldout": "held-out (seen)", "heldout2": "held-out 2 (unseen)"}
+"""How the report names each split."""
+UNSEEN = "heldout2"
+"""The split `make bench` judges on: never run before its first `make bench`, never tuned on."""
 
 
 def session(
@@ -165,7 +171,7 @@ def measure(split: str, quick: bool = False, trials_out: list[Trial] | None = No
     """Every session of the set, and the quiet routines; the figures."""
     began, cpu = time.perf_counter(), time.process_time()
     phrasings = [p for p in read_phrasings() if p.split == split]
-    voices: Sequence[Voice] = DEV_VOICES if split == "dev" else HELDOUT_VOICES
+    voices: Sequence[Voice] = VOICES[split]
     conditions = [c for c in CONDITIONS if not quick or c.name in ("quiet", "room echo")]
     if quick:
         voices = voices[:2]
@@ -195,7 +201,7 @@ def measure(split: str, quick: bool = False, trials_out: list[Trial] | None = No
             print(f"  {condition.name}, {voice.label}: {taken} of {len(done)} taken", flush=True)
     quiet = [] if quick else [quiet_routine(config, content, hearing, c, 99) for c in CONDITIONS if c.echo]
     main = [c.name for c in conditions if not c.extra]
-    label = "dev" if split == "dev" else "held-out"
+    label = LABELS[split]
     names = ", ".join(v.label for v in voices)
     figures = {
         "set": f"{label}: {len(phrasings)} phrasings, {len(voices)} voices ({names})" + (" (quick)" * quick),
@@ -221,9 +227,8 @@ def measure(split: str, quick: bool = False, trials_out: list[Trial] | None = No
 def dry_run(split: str) -> dict[str, str]:
     """The set's audio, synthesised by each voice: no loop (checks the voices work here)."""
     phrasings = [p for p in read_phrasings() if p.split == split]
-    voices: Sequence[Voice] = DEV_VOICES if split == "dev" else HELDOUT_VOICES
     figures = {}
-    for voice in voices:
+    for voice in VOICES[split]:
         lengths = [len(spoken(voice, p.text)) / SAMPLE_RATE for p in phrasings]
         figures[f"voice {voice.label}"] = (
             f"{len(lengths)} phrasings, {min(lengths):.2f} to {max(lengths):.2f} s of speech"
@@ -232,21 +237,21 @@ def dry_run(split: str) -> dict[str, str]:
 
 
 def run() -> dict[str, str]:
-    """For `make bench`: the held-out set."""
-    return measure("heldout")
+    """For `make bench`: the unseen held-out set."""
+    return measure(UNSEEN)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--set", choices=("dev", "heldout"), default="heldout", dest="split")
+    parser.add_argument("--set", choices=tuple(VOICES), default=UNSEEN, dest="split")
     parser.add_argument("--quick", action="store_true", help="two voices, quiet and room echo only")
     parser.add_argument("--dry-run", action="store_true", help="synthesise the audio only, no loop")
     parser.add_argument("--trials", action="store_true", help="list every trial (dev set only)")
     args = parser.parse_args()
     if args.trials and args.split != "dev":
-        parser.error("--trials lists the dev set only: the held-out set is for judging, not tuning")
+        parser.error("--trials lists the dev set only: the held-out sets are for judging, not tuning")
     trials: list[Trial] = []
     figures = dry_run(args.split) if args.dry_run else measure(args.split, args.quick, trials)
     if args.trials:

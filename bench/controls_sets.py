@@ -1,5 +1,6 @@
-"""What `bench_controls` says, who says it, and the room it is said in: the voices of the dev and held-out
-sets, the conditions, the person's level and the room's noise, and the assistant's own voice settings."""
+"""What `bench_controls` says, who says it, and the room it is said in: the voices of each set (`VOICES`:
+dev, held-out and the unseen held-out 2), the conditions, the person's level and the room's noise, and the
+assistant's own voice settings."""
 
 from __future__ import annotations
 
@@ -29,7 +30,19 @@ HELDOUT_VOICES = (
     Voice("espeak-ng", "en-us+f4", 185),
     Voice("espeak-ng", "en-gb-x-gbcwmd+m4", 145),
 )
-"""Voices no other benchmark or test uses (tests/test_bench_controls.py checks)."""
+"""Voices no other benchmark or test uses (tests/test_bench_controls.py checks); run once, seen since."""
+HELDOUT2_VOICES = (
+    Voice("espeak-ng", "en-gb-x-rp+m7", 155),
+    Voice("espeak-ng", "en-us+m5", 170),
+    Voice("espeak-ng", "en-gb-x-gbclan", 160),
+    Voice("espeak-ng", "en+f2", 180),
+    Voice("espeak-ng", "en-us-nyc+f5", 145),
+    Voice("espeak-ng", "en+m6", 185),
+)
+"""The unseen set's voices: used by no other benchmark, test or set (tests/test_bench_controls.py checks).
+All espeak-ng: every flite and festival voice installed here is used elsewhere already."""
+VOICES = {"dev": DEV_VOICES, "heldout": HELDOUT_VOICES, "heldout2": HELDOUT2_VOICES}
+"""Each split of bench/data/controls.tsv and the voices that say it."""
 SPEECH_RMS = 0.05
 """The person's active speech level (-26 dBFS), as the night benchmark's speakers and about the level of
 the assistant's echo in the default room."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from assistant.messages import IDLE, Expectation, Transcript
 from assistant.routines.controls import CONTROLS
 from assistant.routines.phrases import SessionPhrases
 from assistant.settings import Settings, VoiceSettings
-from bench import controls_sets
+from bench import bench_controls, controls_sets
 from bench.controls_report import Quiet, Trial, report
 from bench.controls_room import BedsideInRoom
 from bench.controls_trials import (
@@ -45,7 +46,7 @@ from bench.controls_trials import (
     unprompted,
     within,
 )
-from bench.synth import SynthError, Voice, _command
+from bench.synth import SynthError, Voice, _command, synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,6 +69,21 @@ def test_phrasing_file_has_two_phrasings_per_control_in_each_split() -> None:
     assert counts == {(intent, split): 2 for intent in CONTROLS for split in SPLITS}
     texts = [p.text for p in phrasings]
     assert len(set(texts)) == len(texts)
+    assert set(SPLITS) == set(controls_sets.VOICES)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", "", text.lower().replace("-", " ")).split())
+
+
+def test_the_unseen_phrasings_repeat_none_of_the_earlier_sets() -> None:
+    """Compared as normalised text; only counts are shown on failure (the phrasings are not to be seen)."""
+    phrasings = read_phrasings()
+    earlier = {_normalised(p.text) for p in phrasings if p.split in ("dev", "heldout")}
+    unseen = [_normalised(p.text) for p in phrasings if p.split == "heldout2"]
+    repeated = sum(text in earlier for text in unseen)
+    assert len(unseen) == 2 * len(CONTROLS) and repeated == 0, "heldout2 repeats a dev or heldout phrasing"
+    assert len(set(unseen)) == len(unseen), "two heldout2 phrasings are the same"
 
 
 @pytest.mark.parametrize(
@@ -123,14 +139,59 @@ def _other_files() -> str:
 
 def test_held_out_voices_are_used_nowhere_else_and_dev_voices_were_used_before() -> None:
     others = _other_files()
-    assert len(controls_sets.HELDOUT_VOICES) >= 5
-    for voice in controls_sets.HELDOUT_VOICES:
-        assert voice.name and voice.name not in others, voice
+    held_out = (controls_sets.HELDOUT_VOICES, controls_sets.HELDOUT2_VOICES)
+    for voices in held_out:
+        assert len(voices) >= 5
+        for voice in voices:
+            assert voice.name and voice.name not in others, voice
     for voice in controls_sets.DEV_VOICES:
         used = f'Voice("{voice.engine}"' + (f', "{voice.name}"' if voice.name else ")")
         assert used in others, voice
-    labels = [v.label for v in (*controls_sets.DEV_VOICES, *controls_sets.HELDOUT_VOICES)]
-    assert len(set(labels)) == len(labels)
+    every = [v for voices in controls_sets.VOICES.values() for v in voices]
+    assert len({v.label for v in every}) == len(every)
+    assert len({(v.engine, v.name) for v in every}) == len(every)
+
+
+def test_the_unseen_voices_are_new_to_every_set_and_speak_at_different_rates() -> None:
+    earlier = {(v.engine, v.name) for v in (*controls_sets.DEV_VOICES, *controls_sets.HELDOUT_VOICES)}
+    unseen = controls_sets.HELDOUT2_VOICES
+    assert not earlier & {(v.engine, v.name) for v in unseen}
+    rates = [v.rate for v in unseen if v.engine == "espeak-ng"]
+    assert all(r is not None and 140 <= r <= 185 for r in rates) and len(set(rates)) == len(rates)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+@pytest.mark.parametrize("voice", [v for v in controls_sets.HELDOUT2_VOICES if "+" in v.name], ids=str)
+def test_an_unseen_voices_variant_changes_its_voice(voice: Voice) -> None:
+    """espeak-ng says "en-gb+m6" exactly as "en-gb": the variant is ignored without a word."""
+    plain = replace(voice, name=voice.name.split("+")[0])
+    assert not np.array_equal(synthesize(voice, "ten more"), synthesize(plain, "ten more"))
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout", "heldout2"])
+def test_each_split_can_be_chosen_on_the_command_line(monkeypatch: pytest.MonkeyPatch, split: str) -> None:
+    chosen: list[str] = []
+
+    def dry_run(name: str) -> dict[str, str]:
+        chosen.append(name)
+        return {}
+
+    monkeypatch.setattr(bench_controls, "dry_run", dry_run)
+    monkeypatch.setattr(sys, "argv", ["bench_controls", "--set", split, "--dry-run"])
+    assert bench_controls.main() == 0 and chosen == [split]
+
+
+def test_make_bench_and_the_command_line_judge_on_the_unseen_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    measured: list[str] = []
+
+    def measure(split: str, *_: object) -> dict[str, str]:
+        measured.append(split)
+        return {}
+
+    monkeypatch.setattr(bench_controls, "measure", measure)
+    monkeypatch.setattr(sys, "argv", ["bench_controls"])
+    assert bench_controls.run() == {} and bench_controls.main() == 0
+    assert measured == ["heldout2", "heldout2"]
 
 
 def test_a_festival_voice_is_chosen_by_name(tmp_path: Path) -> None:
