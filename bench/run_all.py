@@ -58,6 +58,7 @@ class Headline:
 
 _POLICY = ("pocketsphinx (default: RNNoise above its gate) then whisper when doubted",)
 _NIGHT = "A night: an audiobook under a fan, and a quiet bedroom"
+_CONTROLS = "Controls during a routine"
 
 HEADLINE = (
     Headline(
@@ -120,6 +121,25 @@ HEADLINE = (
         "A control (stop, pause, ...) said over its own voice, heard",
         "Barge-in",
         ("controls heard over cues, fan -40 dBFS",),
+    ),
+    Headline(
+        "A control said during a stretch (8 controls, unseen voices and phrasings), taken",
+        _CONTROLS,
+        ("taken, quiet", "taken, fan 12 dB", "taken, room echo"),
+        r"^([\d.]+%) \(\d+ of (\d+)\).*?; ([\d.]+%) \(\d+ of \d+\); missed"
+        r".*?; ([\d.]+%) \(\d+ of \d+\); missed",
+        "quiet {0}, fan at 12 dB SNR {2}, its own voice in the room {3} (of {1} each)",
+    ),
+    Headline(
+        "Controls: taken from its own voice over the bedtime routine; end of speech to control",
+        _CONTROLS,
+        (
+            "bedtime routine, nobody speaking, room echo: taken from its own voice",
+            "bedtime routine, nobody speaking, fan 12 dB + room echo: taken from its own voice",
+            "end of speech to control, real time: recognition + deciding (median, p90)",
+        ),
+        r"^(\d+) \(target 0\).*?; (\d+) \(target 0\).*?; (\d+ ms), (\d+ ms)",
+        "{0}, and {1} with a fan; median {2}, p90 {3} after the end is detected",
     ),
     Headline(
         "Piper voice: text to first sound (median)",
