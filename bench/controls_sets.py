@@ -1,6 +1,6 @@
 """What `bench_controls` says, who says it, and the room it is said in: the voices of each set (`VOICES`:
-dev, held-out and the unseen held-out 2), the conditions, the person's level and the room's noise, and the
-assistant's own voice settings."""
+dev, held-out, held-out 2 and the unseen held-out 3), the conditions, the person's level and the room's
+noise, and the assistant's own voice settings."""
 
 from __future__ import annotations
 
@@ -39,9 +39,25 @@ HELDOUT2_VOICES = (
     Voice("espeak-ng", "en-us-nyc+f5", 145),
     Voice("espeak-ng", "en+m6", 185),
 )
-"""The unseen set's voices: used by no other benchmark, test or set (tests/test_bench_controls.py checks).
-All espeak-ng: every flite and festival voice installed here is used elsewhere already."""
-VOICES = {"dev": DEV_VOICES, "heldout": HELDOUT_VOICES, "heldout2": HELDOUT2_VOICES}
+"""Held-out 2's voices: used by no other benchmark, test or set (tests/test_bench_controls.py checks); run
+once, seen since. All espeak-ng: every flite and festival voice installed here is used elsewhere already."""
+HELDOUT3_VOICES = (
+    Voice("espeak-ng", "en-gb-x-rp+f4", 151),
+    Voice("espeak-ng", "en-us+m7", 174),
+    Voice("espeak-ng", "en-gb-scotland+f1", 142),
+    Voice("espeak-ng", "en-us-nyc+m2", 167),
+    Voice("espeak-ng", "en-029+f3", 158),
+    Voice("espeak-ng", "en-gb-x-gbclan+m1", 183),
+)
+"""The unseen set's voices: used by no other benchmark, test or set, each (voice, variant) pair new
+(tests/test_bench_controls.py checks). espeak-ng language voices with a variant each (not "en-gb+...":
+espeak-ng ignores a variant on it); the rates not used by another set's voice."""
+VOICES = {
+    "dev": DEV_VOICES,
+    "heldout": HELDOUT_VOICES,
+    "heldout2": HELDOUT2_VOICES,
+    "heldout3": HELDOUT3_VOICES,
+}
 """Each split of bench/data/controls.tsv and the voices that say it."""
 SPEECH_RMS = 0.05
 """The person's active speech level (-26 dBFS), as the night benchmark's speakers and about the level of

@@ -76,14 +76,23 @@ def _normalised(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", "", text.lower().replace("-", " ")).split())
 
 
-def test_the_unseen_phrasings_repeat_none_of_the_earlier_sets() -> None:
+@pytest.mark.parametrize("split", ["heldout2", "heldout3"])
+def test_a_held_out_sets_phrasings_repeat_none_of_another_set(split: str) -> None:
     """Compared as normalised text; only counts are shown on failure (the phrasings are not to be seen)."""
     phrasings = read_phrasings()
-    earlier = {_normalised(p.text) for p in phrasings if p.split in ("dev", "heldout")}
-    unseen = [_normalised(p.text) for p in phrasings if p.split == "heldout2"]
-    repeated = sum(text in earlier for text in unseen)
-    assert len(unseen) == 2 * len(CONTROLS) and repeated == 0, "heldout2 repeats a dev or heldout phrasing"
-    assert len(set(unseen)) == len(unseen), "two heldout2 phrasings are the same"
+    others = {_normalised(p.text) for p in phrasings if p.split != split}
+    mine = [_normalised(p.text) for p in phrasings if p.split == split]
+    repeated = sum(text in others for text in mine)
+    assert len(mine) == 2 * len(CONTROLS), f"{split} has {len(mine)} phrasings"
+    assert repeated == 0, f"{repeated} {split} phrasing(s) repeat a phrasing of another set"
+    assert len(set(mine)) == len(mine), f"two {split} phrasings are the same"
+
+
+def test_the_unseen_phrasings_are_short() -> None:
+    """One to six words each (counts only on failure)."""
+    unseen = [p for p in read_phrasings() if p.split == bench_controls.UNSEEN]
+    long = sum(not 1 <= len(_normalised(p.text).split()) <= 6 for p in unseen)
+    assert unseen and long == 0, f"{long} {bench_controls.UNSEEN} phrasing(s) not 1 to 6 words"
 
 
 @pytest.mark.parametrize(
@@ -139,7 +148,7 @@ def _other_files() -> str:
 
 def test_held_out_voices_are_used_nowhere_else_and_dev_voices_were_used_before() -> None:
     others = _other_files()
-    held_out = (controls_sets.HELDOUT_VOICES, controls_sets.HELDOUT2_VOICES)
+    held_out = (controls_sets.HELDOUT_VOICES, controls_sets.HELDOUT2_VOICES, controls_sets.HELDOUT3_VOICES)
     for voices in held_out:
         assert len(voices) >= 5
         for voice in voices:
@@ -152,23 +161,59 @@ def test_held_out_voices_are_used_nowhere_else_and_dev_voices_were_used_before()
     assert len({(v.engine, v.name) for v in every}) == len(every)
 
 
-def test_the_unseen_voices_are_new_to_every_set_and_speak_at_different_rates() -> None:
-    earlier = {(v.engine, v.name) for v in (*controls_sets.DEV_VOICES, *controls_sets.HELDOUT_VOICES)}
-    unseen = controls_sets.HELDOUT2_VOICES
-    assert not earlier & {(v.engine, v.name) for v in unseen}
+@pytest.mark.parametrize(
+    ("unseen", "earlier"),
+    [
+        (controls_sets.HELDOUT2_VOICES, (*controls_sets.DEV_VOICES, *controls_sets.HELDOUT_VOICES)),
+        (
+            controls_sets.HELDOUT3_VOICES,
+            (*controls_sets.DEV_VOICES, *controls_sets.HELDOUT_VOICES, *controls_sets.HELDOUT2_VOICES),
+        ),
+    ],
+    ids=["heldout2", "heldout3"],
+)
+def test_the_unseen_voices_are_new_to_every_set_and_speak_at_different_rates(
+    unseen: tuple[Voice, ...], earlier: tuple[Voice, ...]
+) -> None:
+    assert not {(v.engine, v.name) for v in earlier} & {(v.engine, v.name) for v in unseen}
     rates = [v.rate for v in unseen if v.engine == "espeak-ng"]
     assert all(r is not None and 140 <= r <= 185 for r in rates) and len(set(rates)) == len(rates)
 
 
+_VARIANT = re.compile(r'"(en[a-z0-9-]*)\+([a-z]+[0-9]*)"')
+
+
+def test_the_newest_voices_pair_a_language_voice_with_a_variant_never_paired_before() -> None:
+    """Each (language voice, variant) pair of held-out 3 is new to every other set and to every other
+    benchmark and test (`Voice("espeak-ng", "en-us+f3")` and the like), and no two of its voices share
+    a language voice, a variant or a rate with each other; nor a rate with another set's voice."""
+    newest = controls_sets.HELDOUT3_VOICES
+    assert len(newest) == 6 and all(v.engine == "espeak-ng" for v in newest)
+    pairs = [tuple(v.name.split("+")) for v in newest]
+    assert all(len(pair) == 2 for pair in pairs), "each voice has a variant"
+    assert not any(variant.startswith(("klatt", "croak", "whisper")) for _, variant in pairs)
+    assert all(base != "en-gb" for base, _ in pairs), "espeak-ng ignores a variant on en-gb"
+    assert len({base for base, _ in pairs}) == len({variant for _, variant in pairs}) == len(pairs)
+    earlier = [v for split, voices in controls_sets.VOICES.items() if split != "heldout3" for v in voices]
+    used = {tuple(v.name.split("+")) for v in earlier if "+" in v.name}
+    used |= set(_VARIANT.findall(_other_files()))
+    assert used and not used & set(pairs)
+    assert not {v.rate for v in earlier} & {v.rate for v in newest}
+
+
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
-@pytest.mark.parametrize("voice", [v for v in controls_sets.HELDOUT2_VOICES if "+" in v.name], ids=str)
+@pytest.mark.parametrize(
+    "voice",
+    [v for v in (*controls_sets.HELDOUT2_VOICES, *controls_sets.HELDOUT3_VOICES) if "+" in v.name],
+    ids=str,
+)
 def test_an_unseen_voices_variant_changes_its_voice(voice: Voice) -> None:
     """espeak-ng says "en-gb+m6" exactly as "en-gb": the variant is ignored without a word."""
     plain = replace(voice, name=voice.name.split("+")[0])
     assert not np.array_equal(synthesize(voice, "ten more"), synthesize(plain, "ten more"))
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout", "heldout2"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_each_split_can_be_chosen_on_the_command_line(monkeypatch: pytest.MonkeyPatch, split: str) -> None:
     chosen: list[str] = []
 
@@ -191,7 +236,15 @@ def test_make_bench_and_the_command_line_judge_on_the_unseen_set(monkeypatch: py
     monkeypatch.setattr(bench_controls, "measure", measure)
     monkeypatch.setattr(sys, "argv", ["bench_controls"])
     assert bench_controls.run() == {} and bench_controls.main() == 0
-    assert measured == ["heldout2", "heldout2"]
+    assert measured == ["heldout3", "heldout3"]
+
+
+def test_only_the_newest_set_is_labelled_unseen() -> None:
+    assert set(bench_controls.LABELS) == set(SPLITS)
+    assert bench_controls.LABELS[bench_controls.UNSEEN] == "held-out 3 (unseen)"
+    unseen = [split for split, label in bench_controls.LABELS.items() if "unseen" in label]
+    assert unseen == [bench_controls.UNSEEN] == [SPLITS[-1]]
+    assert bench_controls.LABELS["heldout2"] == "held-out 2 (seen)"
 
 
 def test_a_festival_voice_is_chosen_by_name(tmp_path: Path) -> None:
