@@ -111,24 +111,28 @@ class Understanding:
             heard = Heard(transcript, routed, believed(transcript, routed.match))
         else:
             heard = Heard(*judge(transcript, self.examine))
-        if expect.routine and heard.belief and not self._may_interrupt(transcript, heard, expect):
-            return Heard(
-                heard.transcript,
-                heard.routed,
-                Belief(False, "during a routine, a question needs both engines to agree"),
-            )
+        refused = self._refused_during_routine(transcript, heard, expect) if expect.routine else None
+        if heard.belief and refused is not None:
+            return Heard(heard.transcript, heard.routed, Belief(False, refused))
         return heard
 
-    def _may_interrupt(self, first: Transcript, heard: Heard, expect: Expectation) -> bool:
-        """A believed utterance during a routine counts when it is one of the routine's controls, a red
-        flag, or a question both engines heard as the same intent."""
+    def _refused_during_routine(self, first: Transcript, heard: Heard, expect: Expectation) -> str | None:
+        """Why a believed utterance does not count during a routine, or None when it does: a red flag
+        counts, and a question both engines heard as the same intent. A control counts only when an engine
+        heard it clearly (`_clear_control`, checked before): words far from every control sentence that
+        the engines agree on are talk (narration's "... for more details" is not a skip)."""
         intent = heard.match.intent
-        if intent in expect.controls or intent == URGENT:
-            return True
+        if intent == URGENT:
+            return None
+        if intent in expect.controls:
+            return "during a routine, a control must be heard clearly"
         second = first.second
-        if second is None or not second.text.strip():
-            return False
-        return self.examine(first.text).match.intent == self.examine(second.text).match.intent == intent
+        agreed = (
+            second is not None
+            and second.text.strip()
+            and self.examine(first.text).match.intent == self.examine(second.text).match.intent == intent
+        )
+        return None if agreed else "during a routine, a question needs both engines to agree"
 
     @staticmethod
     def _clear_control(heard: Transcript, routed: RouterResult, expect: Expectation) -> bool:
