@@ -123,7 +123,7 @@ HEADLINE = (
         ("controls heard over cues, fan -40 dBFS",),
     ),
     Headline(
-        "A control said during a stretch (8 controls, unseen voices and phrasings), taken",
+        "A control said during a stretch (8 controls, held-out voices and phrasings), taken",
         _CONTROLS,
         ("taken, quiet", "taken, fan 12 dB", "taken, room echo"),
         r"^([\d.]+%) \(\d+ of (\d+)\).*?; ([\d.]+%) \(\d+ of \d+\); missed"

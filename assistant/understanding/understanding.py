@@ -117,15 +117,12 @@ class Understanding:
         return heard
 
     def _refused_during_routine(self, first: Transcript, heard: Heard, expect: Expectation) -> str | None:
-        """Why a believed utterance does not count during a routine, or None when it does: a red flag
-        counts, and a question both engines heard as the same intent. A control counts only when an engine
-        heard it clearly (`_clear_control`, checked before): words far from every control sentence that
-        the engines agree on are talk (narration's "... for more details" is not a skip)."""
+        """Why a believed utterance does not count during a routine, or None when it does: one of its
+        controls (believed by the usual rule when no engine heard it clearly) and a red flag count, and a
+        question both engines heard as the same intent."""
         intent = heard.match.intent
-        if intent == URGENT:
+        if intent == URGENT or intent in expect.controls:
             return None
-        if intent in expect.controls:
-            return "during a routine, a control must be heard clearly"
         second = first.second
         agreed = (
             second is not None
