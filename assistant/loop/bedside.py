@@ -164,8 +164,7 @@ class Bedside:
         conversation expects, decide, and act on one utterance; a failure is reported and the loop goes on."""
         self.utterances += 1
         detected = time.perf_counter()
-        moment = self.moment()
-        expect = self.dialog.expectation(moment)
+        expect = self.dialog.expectation(self.moment())
         try:
             began = time.perf_counter()
             if stream is not None:
