@@ -155,7 +155,7 @@ def _engine(settings: RecognizerSettings, domain: Domain, doubt: Doubt) -> Recog
     # loud room RNNoise cleans first and the subtraction then finds too little noise to act; between the
     # two gates (a quiet fan, an 8-bit file's quantisation noise) the subtraction alone acts.
     first = _suppressed(PocketsphinxRecognizer(domain.sentences, settings.models_dir), _suppressor(settings))
-    if engine == "auto" and settings.second_opinion:
+    if engine == "auto" and _second_opinion_wanted(settings):
         second = _whisper_or_none(settings, domain.prompt)
         if second is not None:
             from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
@@ -173,23 +173,26 @@ def engine_auto_uses(settings: RecognizerSettings) -> str:
     import importlib.util
 
     from assistant.models.finding import find_vosk_model
-    from assistant.models.whisper_model import whisper_available
 
     model = find_vosk_model(settings)
     if model is not None:
         return f"vosk ({model})"
     if importlib.util.find_spec("pocketsphinx") is None:
         return "nothing (no usable Vosk model and no pocketsphinx)"
-    if settings.second_opinion and whisper_available(settings.models_dir):
+    if _second_opinion_wanted(settings):
         return "pocketsphinx, Whisper as the second opinion (no usable Vosk model)"
     return "pocketsphinx (no usable Vosk model)"
 
 
-def _whisper_or_none(settings: RecognizerSettings, prompt: str) -> Recognizer | None:
+def _second_opinion_wanted(settings: RecognizerSettings) -> bool:
+    """`auto` puts Whisper behind pocketsphinx: asked for in the settings, and installed."""
     from assistant.models.whisper_model import whisper_available
 
-    if not whisper_available(settings.models_dir):
-        return None
+    return settings.second_opinion and whisper_available(settings.models_dir)
+
+
+def _whisper_or_none(settings: RecognizerSettings, prompt: str) -> Recognizer | None:
+    """Whisper as the second opinion, or None (one log line) when its model will not load."""
     from assistant.hearing.whisper_engine import WhisperRecognizer
 
     try:
