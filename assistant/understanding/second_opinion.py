@@ -63,6 +63,15 @@ def needs_second_opinion(first: Transcript, match: IntentMatch) -> bool:
     )
 
 
+def agreed_intent(transcript: Transcript, examine: Callable[[str], RouterResult]) -> str | None:
+    """The intent both engines' hypotheses are routed to (the router accepting it), or None."""
+    second = transcript.second
+    if second is None or not second.text.strip():
+        return None
+    intent = examine(transcript.text).match.intent
+    return intent if intent != UNKNOWN and examine(second.text).match.intent == intent else None
+
+
 def judge(
     transcript: Transcript, examine: Callable[[str], RouterResult]
 ) -> tuple[Transcript, RouterResult, Belief]:
@@ -75,7 +84,7 @@ def judge(
     routed = examine(second.text) if second.text.strip() else first_routed
     if not second.text.strip():
         return second, routed, Belief(False, "second opinion heard nothing")
-    if routed.match.intent == first_routed.match.intent != UNKNOWN:
+    if agreed_intent(transcript, examine) is not None:
         belief = believed(second, routed.match, agreed=True)
         return second, _with_exercise_both_heard(routed, first_routed), belief
     belief = believed(second, routed.match)

@@ -35,7 +35,7 @@ from assistant.understanding.belief import (
 )
 from assistant.understanding.heard import Heard
 from assistant.understanding.router import UNKNOWN, Router, RouterResult, RouterSettings
-from assistant.understanding.second_opinion import judge, needs_second_opinion
+from assistant.understanding.second_opinion import agreed_intent, judge, needs_second_opinion
 
 TYPED = "text"
 """`Transcript.engine` of typed text: the router's word is taken as it is (no belief rule)."""
@@ -123,13 +123,9 @@ class Understanding:
         intent = heard.match.intent
         if intent == URGENT or intent in expect.controls:
             return None
-        second = first.second
-        agreed = (
-            second is not None
-            and second.text.strip()
-            and self.examine(first.text).match.intent == self.examine(second.text).match.intent == intent
-        )
-        return None if agreed else "during a routine, a question needs both engines to agree"
+        if agreed_intent(first, self.examine) == intent:
+            return None
+        return "during a routine, a question needs both engines to agree"
 
     @staticmethod
     def _clear_control(heard: Transcript, routed: RouterResult, expect: Expectation) -> bool:
