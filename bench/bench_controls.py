@@ -109,7 +109,7 @@ def session(
         windows.append((start, room.clock.now()))
         events = within(room.recorder.stamped, start + 0.1, room.clock.now())
         verdict = judge(step.intent, events, replies)
-        heard = tuple(str(s.event.get("heard", "")) for s in events if s.event.get("event") == "heard")
+        heard = tuple(_heard(s.event) for s in events if s.event.get("event") == "heard")
         trial = Trial(voice.label, condition.name, phrasing, step.moment, over_voice, verdict, heard)
         trials.append(_timed(trial, room, start, end))
         if verdict.outcome in (MISSED, WRONG):
@@ -118,6 +118,17 @@ def session(
     room.bed(2.0)
     outside = unprompted(room.recorder.stamped, windows)
     return trials, Counter(f"{kind}:{intent}" for kind, intent in outside if kind != "ignore"), missing
+
+
+def _heard(event: dict[str, object]) -> str:
+    """What one `heard` event says of an utterance: the first engine's text, the second's when it was
+    asked, and why it was ignored when it was."""
+    text = str(event.get("heard", ""))
+    if "second" in event:
+        text += f" | {event['second']}"
+    if event.get("action") == "ignore":
+        text += f" (ignored: {event.get('reason') or event.get('action_reason')})"
+    return text
 
 
 def _timed(trial: Trial, room: BedsideInRoom, start: float, end: float) -> Trial:
@@ -254,10 +265,10 @@ def main() -> int:
     parser.add_argument("--set", choices=tuple(VOICES), default=UNSEEN, dest="split")
     parser.add_argument("--quick", action="store_true", help="two voices, quiet and room echo only")
     parser.add_argument("--dry-run", action="store_true", help="synthesise the audio only, no loop")
-    parser.add_argument("--trials", action="store_true", help="list every trial (dev set only)")
+    parser.add_argument("--trials", action="store_true", help="list every trial (a seen set only)")
     args = parser.parse_args()
-    if args.trials and args.split != "dev":
-        parser.error("--trials lists the dev set only: the held-out sets are for judging, not tuning")
+    if args.trials and args.split == UNSEEN:
+        parser.error("--trials lists a seen set only: the unseen set is for judging, not tuning")
     trials: list[Trial] = []
     figures = dry_run(args.split) if args.dry_run else measure(args.split, args.quick, trials)
     if args.trials:
