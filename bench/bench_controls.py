@@ -30,10 +30,10 @@ nobody speaking.
   `heard` events not ignored (target 0), and how many reached the recogniser at all.
 
 `python -m bench.bench_controls --set dev` (the set to look at; `--trials` lists every trial),
-`--set heldout3` (the default, for `make bench`: the unseen set, its own phrasings and voices; judge on it,
-never tune on it), `--set heldout` or `--set heldout2` (the first and second held-out sets: each run once,
-seen since); `--quick`: two voices, quiet and room echo; `--dry-run`: synthesise the set's audio only
-(check the voices), no loop.
+`--set heldout4` (the default, for `make bench`: the unseen set, its own phrasings and voices; judge on it,
+never tune on it), `--set heldout`, `--set heldout2` or `--set heldout3` (the first three held-out sets:
+each run, seen since); `--quick`: two voices, quiet and room echo; `--dry-run`: synthesise the set's audio
+only (check the voices), no loop.
 """
 
 from __future__ import annotations
@@ -78,10 +78,11 @@ LABELS = {
     "dev": "dev",
     "heldout": "held-out (seen)",
     "heldout2": "held-out 2 (seen)",
-    "heldout3": "held-out 3 (unseen)",
+    "heldout3": "held-out 3 (seen)",
+    "heldout4": "held-out 4 (unseen)",
 }
 """How the report names each split."""
-UNSEEN = "heldout3"
+UNSEEN = "heldout4"
 """The split `make bench` judges on: never run before its first `make bench`, never tuned on."""
 
 

@@ -1,6 +1,6 @@
 """What `bench_controls` says, who says it, and the room it is said in: the voices of each set (`VOICES`:
-dev, held-out, held-out 2 and the unseen held-out 3), the conditions, the person's level and the room's
-noise, and the assistant's own voice settings."""
+dev, held-out, held-out 2, held-out 3 and the unseen held-out 4), the conditions, the person's level and
+the room's noise, and the assistant's own voice settings."""
 
 from __future__ import annotations
 
@@ -49,14 +49,27 @@ HELDOUT3_VOICES = (
     Voice("espeak-ng", "en-029+f3", 158),
     Voice("espeak-ng", "en-gb-x-gbclan+m1", 183),
 )
-"""The unseen set's voices: used by no other benchmark, test or set, each (voice, variant) pair new
+"""Held-out 3's voices: used by no other benchmark, test or set, each (voice, variant) pair new
 (tests/test_bench_controls.py checks). espeak-ng language voices with a variant each (not "en-gb+...":
-espeak-ng ignores a variant on it); the rates not used by another set's voice."""
+espeak-ng ignores a variant on it); the rates not used by another set's voice. Run, seen since."""
+HELDOUT4_VOICES = (
+    Voice("espeak-ng", "en-gb-x-rp+f2", 163),
+    Voice("espeak-ng", "en-us+linda", 149),
+    Voice("espeak-ng", "en-gb-scotland+m3", 172),
+    Voice("espeak-ng", "en-us-nyc+m1", 156),
+    Voice("espeak-ng", "en-029+max", 179),
+    Voice("espeak-ng", "en-gb-x-gbcwmd+f5", 144),
+)
+"""The unseen set's voices: used by no other benchmark, test or set, each (voice, variant) pair new
+(tests/test_bench_controls.py checks), as held-out 3's: espeak-ng language voices with a variant each, two of
+them named variants (espeak-ng's "linda" and "max", formant changes, not klatt), three female and three male;
+the rates not used by another set's voice."""
 VOICES = {
     "dev": DEV_VOICES,
     "heldout": HELDOUT_VOICES,
     "heldout2": HELDOUT2_VOICES,
     "heldout3": HELDOUT3_VOICES,
+    "heldout4": HELDOUT4_VOICES,
 }
 """Each split of bench/data/controls.tsv and the voices that say it."""
 SPEECH_RMS = 0.05

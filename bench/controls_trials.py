@@ -25,7 +25,7 @@ from assistant.routines.controls import CONTROLS
 from assistant.routines.phrases import SessionPhrases
 
 PHRASINGS = Path(__file__).parent / "data" / "controls.tsv"
-SPLITS = ("dev", "heldout", "heldout2", "heldout3")
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
 HEADER = ["phrase", "intent", "split"]
 WINDOW = 3.0
 """Seconds after the end of what was said within which the loop's actions are counted for it."""
@@ -49,7 +49,7 @@ class Phrasing:
     intent: str
     """The control it asks for (see `routines.controls.CONTROLS`)."""
     split: str
-    """"dev", "heldout", "heldout2" or "heldout3"."""
+    """"dev", "heldout", "heldout2", "heldout3" or "heldout4"."""
 
 
 def read_phrasings(path: Path = PHRASINGS) -> list[Phrasing]:

@@ -76,7 +76,7 @@ def _normalised(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]+", "", text.lower().replace("-", " ")).split())
 
 
-@pytest.mark.parametrize("split", ["heldout2", "heldout3"])
+@pytest.mark.parametrize("split", ["heldout2", "heldout3", "heldout4"])
 def test_a_held_out_sets_phrasings_repeat_none_of_another_set(split: str) -> None:
     """Compared as normalised text; only counts are shown on failure (the phrasings are not to be seen)."""
     phrasings = read_phrasings()
@@ -88,11 +88,16 @@ def test_a_held_out_sets_phrasings_repeat_none_of_another_set(split: str) -> Non
     assert len(set(mine)) == len(mine), f"two {split} phrasings are the same"
 
 
-def test_the_unseen_phrasings_are_short() -> None:
+@pytest.mark.parametrize("split", ["heldout3", "heldout4"])
+def test_the_newest_sets_phrasings_are_short(split: str) -> None:
     """One to six words each (counts only on failure)."""
-    unseen = [p for p in read_phrasings() if p.split == bench_controls.UNSEEN]
-    long = sum(not 1 <= len(_normalised(p.text).split()) <= 6 for p in unseen)
-    assert unseen and long == 0, f"{long} {bench_controls.UNSEEN} phrasing(s) not 1 to 6 words"
+    mine = [p for p in read_phrasings() if p.split == split]
+    long = sum(not 1 <= len(_normalised(p.text).split()) <= 6 for p in mine)
+    assert mine and long == 0, f"{long} {split} phrasing(s) not 1 to 6 words"
+
+
+def test_the_unseen_set_is_the_newest_and_checked_as_such() -> None:
+    assert bench_controls.UNSEEN == SPLITS[-1] == "heldout4"
 
 
 @pytest.mark.parametrize(
@@ -148,7 +153,8 @@ def _other_files() -> str:
 
 def test_held_out_voices_are_used_nowhere_else_and_dev_voices_were_used_before() -> None:
     others = _other_files()
-    held_out = (controls_sets.HELDOUT_VOICES, controls_sets.HELDOUT2_VOICES, controls_sets.HELDOUT3_VOICES)
+    held_out = [voices for split, voices in controls_sets.VOICES.items() if split != "dev"]
+    assert controls_sets.HELDOUT4_VOICES in held_out and len(held_out) == len(SPLITS) - 1
     for voices in held_out:
         assert len(voices) >= 5
         for voice in voices:
@@ -161,21 +167,11 @@ def test_held_out_voices_are_used_nowhere_else_and_dev_voices_were_used_before()
     assert len({(v.engine, v.name) for v in every}) == len(every)
 
 
-@pytest.mark.parametrize(
-    ("unseen", "earlier"),
-    [
-        (controls_sets.HELDOUT2_VOICES, (*controls_sets.DEV_VOICES, *controls_sets.HELDOUT_VOICES)),
-        (
-            controls_sets.HELDOUT3_VOICES,
-            (*controls_sets.DEV_VOICES, *controls_sets.HELDOUT_VOICES, *controls_sets.HELDOUT2_VOICES),
-        ),
-    ],
-    ids=["heldout2", "heldout3"],
-)
-def test_the_unseen_voices_are_new_to_every_set_and_speak_at_different_rates(
-    unseen: tuple[Voice, ...], earlier: tuple[Voice, ...]
-) -> None:
-    assert not {(v.engine, v.name) for v in earlier} & {(v.engine, v.name) for v in unseen}
+@pytest.mark.parametrize("split", ["heldout2", "heldout3", "heldout4"])
+def test_a_newer_sets_voices_are_new_to_every_earlier_set_and_speak_at_different_rates(split: str) -> None:
+    unseen = controls_sets.VOICES[split]
+    earlier = [v for s in SPLITS[: SPLITS.index(split)] for v in controls_sets.VOICES[s]]
+    assert earlier and not {(v.engine, v.name) for v in earlier} & {(v.engine, v.name) for v in unseen}
     rates = [v.rate for v in unseen if v.engine == "espeak-ng"]
     assert all(r is not None and 140 <= r <= 185 for r in rates) and len(set(rates)) == len(rates)
 
@@ -183,18 +179,20 @@ def test_the_unseen_voices_are_new_to_every_set_and_speak_at_different_rates(
 _VARIANT = re.compile(r'"(en[a-z0-9-]*)\+([a-z]+[0-9]*)"')
 
 
-def test_the_newest_voices_pair_a_language_voice_with_a_variant_never_paired_before() -> None:
-    """Each (language voice, variant) pair of held-out 3 is new to every other set and to every other
-    benchmark and test (`Voice("espeak-ng", "en-us+f3")` and the like), and no two of its voices share
-    a language voice, a variant or a rate with each other; nor a rate with another set's voice."""
-    newest = controls_sets.HELDOUT3_VOICES
+@pytest.mark.parametrize("split", ["heldout3", "heldout4"])
+def test_the_newest_voices_pair_a_language_voice_with_a_variant_never_paired_before(split: str) -> None:
+    """Each (language voice, variant) pair of held-out 3 and of the unseen held-out 4 is new to every other
+    set and to every other benchmark and test (`Voice("espeak-ng", "en-us+f3")` and the like), and no two
+    of a set's voices share a language voice, a variant or a rate with each other; nor a rate with another
+    set's voice."""
+    newest = controls_sets.VOICES[split]
     assert len(newest) == 6 and all(v.engine == "espeak-ng" for v in newest)
     pairs = [tuple(v.name.split("+")) for v in newest]
     assert all(len(pair) == 2 for pair in pairs), "each voice has a variant"
     assert not any(variant.startswith(("klatt", "croak", "whisper")) for _, variant in pairs)
     assert all(base != "en-gb" for base, _ in pairs), "espeak-ng ignores a variant on en-gb"
     assert len({base for base, _ in pairs}) == len({variant for _, variant in pairs}) == len(pairs)
-    earlier = [v for split, voices in controls_sets.VOICES.items() if split != "heldout3" for v in voices]
+    earlier = [v for other, voices in controls_sets.VOICES.items() if other != split for v in voices]
     used = {tuple(v.name.split("+")) for v in earlier if "+" in v.name}
     used |= set(_VARIANT.findall(_other_files()))
     assert used and not used & set(pairs)
@@ -204,7 +202,7 @@ def test_the_newest_voices_pair_a_language_voice_with_a_variant_never_paired_bef
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 @pytest.mark.parametrize(
     "voice",
-    [v for v in (*controls_sets.HELDOUT2_VOICES, *controls_sets.HELDOUT3_VOICES) if "+" in v.name],
+    [v for split in SPLITS[2:] for v in controls_sets.VOICES[split] if "+" in v.name],
     ids=str,
 )
 def test_an_unseen_voices_variant_changes_its_voice(voice: Voice) -> None:
@@ -236,15 +234,16 @@ def test_make_bench_and_the_command_line_judge_on_the_unseen_set(monkeypatch: py
     monkeypatch.setattr(bench_controls, "measure", measure)
     monkeypatch.setattr(sys, "argv", ["bench_controls"])
     assert bench_controls.run() == {} and bench_controls.main() == 0
-    assert measured == ["heldout3", "heldout3"]
+    assert measured == ["heldout4", "heldout4"]
 
 
 def test_only_the_newest_set_is_labelled_unseen() -> None:
     assert set(bench_controls.LABELS) == set(SPLITS)
-    assert bench_controls.LABELS[bench_controls.UNSEEN] == "held-out 3 (unseen)"
+    assert bench_controls.LABELS[bench_controls.UNSEEN] == "held-out 4 (unseen)"
     unseen = [split for split, label in bench_controls.LABELS.items() if "unseen" in label]
     assert unseen == [bench_controls.UNSEEN] == [SPLITS[-1]]
     assert bench_controls.LABELS["heldout2"] == "held-out 2 (seen)"
+    assert bench_controls.LABELS["heldout3"] == "held-out 3 (seen)"
 
 
 def test_a_festival_voice_is_chosen_by_name(tmp_path: Path) -> None:
