@@ -106,6 +106,9 @@ class Expectation:
     """The running routine's voice controls; empty when no routine runs."""
     conversation: bool = False
     """A conversation is open (an answer or an offer was just spoken): short replies mean something."""
+    said: tuple[str, ...] = ()
+    """What the assistant was saying while the utterance was spoken: a control its own words name ("Say
+    pause, stop or next at any time") may be its echo, not the person."""
 
     @property
     def routine(self) -> bool:

@@ -92,7 +92,9 @@ def hear(split: str) -> list[Hearing]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     seen = tuple(split for split in VOICES if split != UNSEEN)
     parser.add_argument("--set", choices=seen, default="dev", dest="split")
     parser.add_argument("--lost", action="store_true", help="list only the controls not taken")

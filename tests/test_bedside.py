@@ -17,7 +17,7 @@ from assistant.dialog.dialog import Dialog
 from assistant.dialog.turn import Moment
 from assistant.loop.bedside import Bedside
 from assistant.loop.events import Recorder
-from assistant.messages import Transcript
+from assistant.messages import Transcript, Utterance
 from assistant.routines.exercises import ExerciseBook
 from assistant.routines.host import RoutineHost
 from assistant.routines.phrases import SessionPhrases
@@ -379,3 +379,19 @@ def test_speech_cut_by_a_routine_cue_is_heard_as_far_as_it_went(content: Content
     rig.feed.silence(3.0)
     assert rig.heard()[-1] == ("stop", "control")
     assert [e["state"] for e in rig.events.of("routine")] == ["started", "stopped"]
+
+
+def test_the_moment_of_an_utterance_holds_what_the_assistant_was_saying_then(
+    content: Content, router: Router
+) -> None:
+    rig = Rig(content, router, {})
+    intro = "Say pause, stop or next at any time."
+    rig.bedside.events.say(intro, 3.0, source="routine")  # said from now for 3 s
+    # Spoken from 1.0 to 1.6 s into the intro (source time 10.0-10.6), its end detected 0.5 s later.
+    over = Utterance(b"", start=10.0, end=10.6, ended_at=11.1)
+    rig.clock.sleep(2.1)
+    assert rig.bedside.moment(over).said == (intro,)
+    rig.clock.sleep(4.0)  # long after the intro and its echo
+    after = Utterance(b"", start=20.0, end=20.6, ended_at=21.1)
+    assert rig.bedside.moment(after).said == ()
+    assert rig.bedside.moment().said == ()

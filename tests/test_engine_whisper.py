@@ -13,9 +13,10 @@ from assistant.audio.source import read_wav_pcm16k
 from assistant.cli.main import main
 from assistant.content.loader import Content, load_content
 from assistant.hearing.whisper_engine import WhisperRecognizer, compression_ratio, without_repeats
-from assistant.hearing.whisper_prompt import whisper_prompt
-from assistant.messages import SAMPLE_RATE
+from assistant.hearing.whisper_prompt import routine_prompt, whisper_prompt
+from assistant.messages import SAMPLE_RATE, Expectation
 from assistant.models.whisper_model import bundled_whisper_model
+from assistant.routines.controls import CONTROLS
 
 AUDIO = Path(__file__).parent / "audio"
 pytestmark = pytest.mark.skipif(
@@ -85,7 +86,23 @@ def test_the_default_engine_understands_the_8khz_stereo_question(tmp_path: Path)
 def recognizer() -> WhisperRecognizer:
     found = bundled_whisper_model()
     assert found is not None
-    return WhisperRecognizer(found.parent, found, prompt=whisper_prompt(load_content()))
+    content = load_content()
+    prompt, controls = whisper_prompt(content), routine_prompt(content, CONTROLS)
+    return WhisperRecognizer(found.parent, found, prompt=prompt, routine_prompt=controls)
+
+
+def test_the_routine_prompt_is_the_controls_one_word_forms(content: Content) -> None:
+    words = routine_prompt(content, CONTROLS).rstrip(".").split(", ")
+    assert {"pause", "wait", "stop", "cancel", "next", "skip", "repeat", "pardon", "longer"} <= set(words)
+    assert all(" " not in word for word in words) and len(words) == len(set(words))
+    assert routine_prompt(content, ()) == ""
+
+
+def test_during_a_routine_whisper_hears_with_the_controls_words(recognizer: WhisperRecognizer) -> None:
+    # An unfamiliar voice's "cancel": "counsel" to tiny.en told only the domain's words.
+    audio = read_wav_pcm16k(AUDIO / "q_cancel_en_f3.wav")
+    assert "cancel" in recognizer.transcribe(audio, Expectation(CONTROLS)).text
+    assert "cancel" not in recognizer.transcribe(audio).text
 
 
 def test_the_encoder_window_is_short_for_a_short_utterance(recognizer: WhisperRecognizer) -> None:
@@ -119,5 +136,7 @@ def test_an_utterance_said_twice_is_kept_once() -> None:
 
     assert kept("when should i see a doctor? when should i see a doctor?") == "when should i see a doctor?"
     assert kept("stop, stop, stop,") == "stop,"
+    assert kept("stop, stop.") == "stop,"
+    assert kept("quit, quit, quit.") == "quit,"
     assert kept("my calf my calf is cramping") == "my calf my calf is cramping"
     assert kept("") == ""

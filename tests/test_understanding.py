@@ -174,3 +174,55 @@ def test_content_is_loaded_only_where_the_program_is_put_together() -> None:
         if name in roots or name.startswith("cli/"):
             continue
         assert "assistant.content.loader.load_content" not in _imports(path), name
+
+
+def test_during_a_routine_a_control_both_engines_heard_is_believed(router: Router) -> None:
+    # Six words is too long to be taken from one engine at once, and Whisper was guessing at its words:
+    # alone, or outside a routine, not believed; both engines on the same control during one: taken.
+    guessing = WhisperSignals(avg_logprob=-1.3, no_speech_prob=0.2, compression_ratio=1.0)
+    first = "can we pause it for a little bit"
+    second = Transcript("can you pause it for a bit", 0.3, "whisper", whisper=guessing)
+    heard = Transcript(first, 0.3, "pocketsphinx", words=tuple(first.split()), second=second)
+    understanding = Understanding(router)
+    verdict = understanding.understand(heard, ROUTINE)
+    assert verdict.belief.believed and verdict.match.intent == "pause"
+    assert "both engines" in verdict.belief.reason
+    assert not understanding.understand(heard, IDLE).belief.believed
+
+
+def test_a_control_sentence_heard_word_for_word_may_be_longer(router: Router) -> None:
+    text = "let us do the other side"  # six words, one of the control's sentences exactly
+    heard = Transcript(text, 0.2, "pocketsphinx", words=tuple(text.split()))
+    understanding = Understanding(router)
+    assert not understanding.doubts(heard, ROUTINE)
+    assert understanding.understand(heard, ROUTINE).match.intent == "other_side"
+    near = "let us do the other side then"  # not word for word: Whisper hears it too
+    assert understanding.doubts(Transcript(near, 0.2, "pocketsphinx", words=tuple(near.split())), ROUTINE)
+
+
+INTRO = "Let's do your bedtime stretches: 5 gentle exercises. Say pause, stop or next at any time."
+
+
+def test_the_assistant_s_phrases_name_the_controls_they_say(router: Router) -> None:
+    understanding = Understanding(router)
+    assert {"pause", "stop", "next"} <= understanding.named(INTRO)
+    assert "resume" in understanding.named("Paused. Say resume when you're ready.")
+    assert not understanding.named("Start with your left leg.") & set(CONTROLS)
+    assert understanding.named(INTRO) is understanding.named(INTRO)  # worked out once per phrase
+
+
+@pytest.mark.parametrize(("text", "said", "believed"), [
+    ("next", (INTRO,), False),  # the intro's "... or next at any time", echoed back
+    ("stop", (INTRO,), False),
+    ("next", (), True),  # the same word with the assistant quiet
+    ("next", ("Start with your left leg.",), True),  # over a phrase that does not say it
+    ("pause", ("Hold for 30 seconds, starting now.",), True),
+])  # fmt: skip
+def test_a_control_the_assistant_was_saying_is_its_echo(
+    router: Router, text: str, said: tuple[str, ...], believed: bool
+) -> None:
+    heard = Transcript(text, 0.9, "pocketsphinx", words=(text,))
+    verdict = Understanding(router).understand(heard, Expectation(CONTROLS, said=said))
+    assert verdict.belief.believed is believed
+    if not believed:
+        assert verdict.belief.reason == "the assistant was saying it"

@@ -78,8 +78,9 @@ class Dialog:
         follow-up window) short replies and questions, or questions."""
         window = self.attention is not None and self.attention.in_window(moment.now)
         if not moment.routine:
-            return Expectation((), window)
-        return Expectation((*CONTROLS, *WHEN_PAUSED) if moment.paused else CONTROLS, window)
+            return Expectation((), window, moment.said)
+        controls = (*CONTROLS, *WHEN_PAUSED) if moment.paused else CONTROLS
+        return Expectation(controls, window, moment.said)
 
     def speech_ended(self, at: float) -> None:
         """The assistant's own speech ended at clock time `at` (the follow-up window runs from there)."""

@@ -26,6 +26,8 @@ class Moment:
     """The assistant is speaking."""
     answering: bool = False
     """...and what it says is an answer (a stop or pause said over it silences it)."""
+    said: tuple[str, ...] = ()
+    """What the assistant was saying while the utterance was spoken (its echo may be in the utterance)."""
 
 
 ASKED = Moment()

@@ -30,6 +30,8 @@ class Domain:
     """The sentences pocketsphinx's language model and Vosk's grammar are restricted to."""
     prompt: str
     """Whisper's prompt: the domain's words, so it spells them as the content does."""
+    routine_prompt: str = ""
+    """Whisper's prompt while a routine runs: the controls' words (empty: `prompt` then too)."""
 
 
 class Recognizer(Protocol):
@@ -136,7 +138,9 @@ def _engine(settings: RecognizerSettings, domain: Domain, doubt: Doubt) -> Recog
         from assistant.hearing.whisper_engine import WhisperRecognizer
 
         # it hears the audio as it came
-        return WhisperRecognizer(settings.models_dir, settings.model, prompt=domain.prompt)
+        return WhisperRecognizer(
+            settings.models_dir, settings.model, prompt=domain.prompt, routine_prompt=domain.routine_prompt
+        )
     if engine in ("auto", "vosk"):
         model = find_vosk_model(settings)
         if model is not None:
@@ -156,7 +160,7 @@ def _engine(settings: RecognizerSettings, domain: Domain, doubt: Doubt) -> Recog
     # two gates (a quiet fan, an 8-bit file's quantisation noise) the subtraction alone acts.
     first = _suppressed(PocketsphinxRecognizer(domain.sentences, settings.models_dir), _suppressor(settings))
     if engine == "auto" and _second_opinion_wanted(settings):
-        second = _whisper_or_none(settings, domain.prompt)
+        second = _whisper_or_none(settings, domain)
         if second is not None:
             from assistant.hearing.second_opinion_engine import SecondOpinionRecognizer
 
@@ -191,12 +195,14 @@ def _second_opinion_wanted(settings: RecognizerSettings) -> bool:
     return settings.second_opinion and whisper_available(settings.models_dir)
 
 
-def _whisper_or_none(settings: RecognizerSettings, prompt: str) -> Recognizer | None:
+def _whisper_or_none(settings: RecognizerSettings, domain: Domain) -> Recognizer | None:
     """Whisper as the second opinion, or None (one log line) when its model will not load."""
     from assistant.hearing.whisper_engine import WhisperRecognizer
 
     try:
-        return WhisperRecognizer(settings.models_dir, prompt=prompt)
+        return WhisperRecognizer(
+            settings.models_dir, prompt=domain.prompt, routine_prompt=domain.routine_prompt
+        )
     except ModelError as err:
         _LOGGER.warning("no second opinion (pocketsphinx alone): %s", err)
         return None

@@ -43,7 +43,7 @@ class SecondOpinionRecognizer:
         if not self.doubt(first, expect):
             return first
         self.asked += 1
-        second = self.second.transcribe(audio)
+        second = self.second.transcribe(audio, expect)
         _LOGGER.debug("second opinion on %r: %r", first.text, second.text)
         return replace(first, second=second, snr_db=speech_to_noise_db(audio))
 

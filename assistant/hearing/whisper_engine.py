@@ -74,6 +74,7 @@ class WhisperRecognizer:
         model: Path | None = None,
         *,
         prompt: str,
+        routine_prompt: str = "",
         compute_type: str = "int8",
         threads: int | None = None,
         beam_size: int = 5,
@@ -84,6 +85,7 @@ class WhisperRecognizer:
         faster_whisper = _import_faster_whisper()
         self.model_path = find_whisper_model(models_dir, model)
         self.prompt = prompt
+        self.routine_prompt = routine_prompt or prompt
         self.beam_size = beam_size
         self.min_window_s = min_window_s
         try:
@@ -99,14 +101,15 @@ class WhisperRecognizer:
         self._tokenizer = faster_whisper.tokenizer.Tokenizer(
             self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe", language="en"
         )
-        self._prompt_ids = self._prompt_tokens()
+        self._prompt_ids = self._prompt_tokens(self.prompt)
+        self._routine_prompt_ids = self._prompt_tokens(self.routine_prompt)
         _LOGGER.info("whisper: %s (%s), prompt %r", self.model_path, compute_type, self.prompt)
 
-    def _prompt_tokens(self) -> list[int]:
+    def _prompt_tokens(self, prompt: str) -> list[int]:
         """Whisper's decoder prompt: the previous-text marker and the domain words, then start of transcript
         (the same sequence faster-whisper builds for an initial prompt without timestamps)."""
         tokenizer = self._tokenizer
-        words = tokenizer.encode(" " + self.prompt.strip()) if self.prompt.strip() else []
+        words = tokenizer.encode(" " + prompt.strip()) if prompt.strip() else []
         previous = [tokenizer.sot_prev, *words] if words else []
         return [*previous, *tokenizer.sot_sequence, tokenizer.no_timestamps]
 
@@ -115,7 +118,9 @@ class WhisperRecognizer:
         samples = np.frombuffer(audio[: len(audio) // 2 * 2], dtype=np.int16).astype(np.float32) / 32768.0
         if len(samples) < MIN_SAMPLES:
             return Transcript("", 0.0, self.name, out_of_domain=bool(len(samples)))
-        return self.verdict(*self._decode(samples))
+        return self.verdict(
+            *self._decode(samples, self._routine_prompt_ids if expect.routine else self._prompt_ids)
+        )
 
     def window_frames(self, samples: int) -> int:
         """The encoder's window for an utterance of `samples`, in feature frames."""
@@ -123,7 +128,7 @@ class WhisperRecognizer:
         seconds = min(FULL_WINDOW_S, self.min_window_s * max(1, math.ceil(needed / self.min_window_s)))
         return round(seconds * FRAMES_PER_SECOND)
 
-    def _decode(self, samples: np.ndarray) -> tuple[str, WhisperSignals]:
+    def _decode(self, samples: np.ndarray, prompt: list[int]) -> tuple[str, WhisperSignals]:
         """One beam-search decode of the utterance on a short window: what Whisper wrote, and its
         signals."""
         import ctranslate2
@@ -137,9 +142,9 @@ class WhisperRecognizer:
         new_tokens = int(TOKENS_PER_SECOND * len(samples) / SAMPLE_RATE) + EXTRA_TOKENS
         result = self.model.model.generate(
             encoded,
-            [self._prompt_ids],
+            [prompt],
             beam_size=self.beam_size,
-            max_length=len(self._prompt_ids) + new_tokens,
+            max_length=len(prompt) + new_tokens,
             return_scores=True,
             return_no_speech_prob=True,
             suppress_blank=True,
@@ -174,14 +179,19 @@ def compression_ratio(text: str) -> float:
     return len(data) / len(zlib.compress(data)) if data else 0.0
 
 
+_PUNCTUATION = ".,?!;:"
+
+
 def without_repeats(words: tuple[str, ...]) -> tuple[str, ...]:
     """The words with an immediate repeat of their ending removed ("when should i see a doctor? when should i
-    see a doctor?" -> once): on a short window tiny.en sometimes says the utterance twice. The compression
-    ratio is measured on what Whisper wrote, so a real loop is still seen as one."""
+    see a doctor?" -> once, "stop, stop." -> "stop,"): on a short window tiny.en sometimes says the utterance
+    twice. Words are compared without their punctuation. The compression ratio is measured on what Whisper
+    wrote, so a real loop is still seen as one."""
+    bare = tuple(word.strip(_PUNCTUATION) for word in words)
     for size in range(1, len(words) // 2 + 1):
-        tail = words[-size:]
+        tail = bare[-size:]
         end = len(words)
-        while end - 2 * size >= 0 and words[end - 2 * size : end - size] == tail:
+        while end - 2 * size >= 0 and bare[end - 2 * size : end - size] == tail:
             end -= size
         if end < len(words):
             return words[:end]

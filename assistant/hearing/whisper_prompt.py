@@ -37,3 +37,17 @@ def whisper_prompt(content: Content) -> str:
                 words.append(form)
                 taken += 1
     return ", ".join(words) + "." if words else ""
+
+
+def routine_prompt(content: Content, controls: tuple[str, ...]) -> str:
+    """The prompt while a routine runs: every one-word form of the controls in their template sentences
+    ("pause, wait, stop, cancel, ..., next, skip, repeat, pardon, ..., longer, extend."), once, in content
+    order. The person is expected to say one of a few short commands; with these words before it, tiny.en
+    writes "cancel" rather than "consul" and "pardon" rather than "paracetamol" for an unfamiliar voice.
+    Single words, not sentences, for the same reason as `whisper_prompt`."""
+    words = dict.fromkeys(
+        sentence.spoken
+        for sentence in content.masked
+        if sentence.intent in controls and not sentence.slots and len(sentence.spoken.split()) == 1
+    )
+    return ", ".join(words) + "." if words else ""

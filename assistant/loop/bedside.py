@@ -149,14 +149,22 @@ class Bedside:
 
     # --- one utterance ---------------------------------------------------------------------------
 
-    def moment(self) -> Moment:
-        """The loop's state now, as the dialog decides by it."""
+    def moment(self, utterance: Utterance | None = None) -> Moment:
+        """The loop's state now, as the dialog decides by it (with what the assistant was saying while
+        `utterance` was spoken)."""
+        now = self.clock.now()
+        said: tuple[str, ...] = ()
+        if utterance is not None:  # detected now, `ended_at` on the source's time line
+            start = now - (utterance.ended_at - utterance.start) - ECHO_TAIL
+            end = now - max(0.0, utterance.ended_at - utterance.end) + ECHO_TAIL
+            said = self.events.said_during(start, end)
         return Moment(
-            self.clock.now(),
+            now,
             self.routines.active,
             self.routines.paused,
             self.speaker.is_speaking(),
             self.barge_in.answering,
+            said,
         )
 
     def hear(self, utterance: Utterance, stream: RecognitionStream | None = None) -> None:
@@ -164,7 +172,7 @@ class Bedside:
         conversation expects, decide, and act on one utterance; a failure is reported and the loop goes on."""
         self.utterances += 1
         detected = time.perf_counter()
-        expect = self.dialog.expectation(self.moment())
+        expect = self.dialog.expectation(self.moment(utterance))
         try:
             began = time.perf_counter()
             if stream is not None:
@@ -176,7 +184,7 @@ class Bedside:
             _LOGGER.warning("recognition failed: %s", err, exc_info=_LOGGER.isEnabledFor(logging.DEBUG))
             self.events.report("error", message=f"recognition failed: {err}")
             return
-        turn = self.dialog.take_turn(transcript, self.moment())
+        turn = self.dialog.take_turn(transcript, self.moment(utterance))
         routed = time.perf_counter()
         timings = {
             "speech_ms": round(utterance.seconds * 1000),

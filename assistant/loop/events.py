@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import deque
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -29,14 +30,26 @@ Event = dict[str, Any]
 EventSink = Callable[[Event], None]
 
 
+SAID_KEPT = 16
+"""Phrases `EventLog.said_during` remembers (a minute of cues or more)."""
+
+
 class EventLog:
     """Stamps events with `t` (seconds since `origin` on the clock) and hands them to the sink: the one
-    place event times are made, and `say` the one place a `say` event is made."""
+    place event times are made, and `say` the one place a `say` event is made (so it also remembers what
+    the assistant said when: `said_during`)."""
 
     def __init__(self, sink: EventSink, clock: Clock, origin: float = 0.0) -> None:
         self.sink = sink
         self.clock = clock
         self.origin = origin
+        self._said: deque[tuple[float, float, str]] = deque(maxlen=SAID_KEPT)
+        """(clock time handed to the speaker, clock time it would end, text) of the last phrases."""
+
+    def said_during(self, start: float, end: float) -> tuple[str, ...]:
+        """The phrases the assistant was saying at some time between clock times `start` and `end` (a
+        phrase cut short counts for its whole length)."""
+        return tuple(text for began, ended, text in self._said if began <= end and ended >= start)
 
     def stamp(self, kind: str, **fields: object) -> Event:
         """The event, stamped now (not yet emitted)."""
@@ -48,6 +61,8 @@ class EventLog:
 
     def say(self, text: str, seconds: float, source: str, **fields: object) -> None:
         """Emit the `say` event for a phrase handed to the speaker now."""
+        now = self.clock.now()
+        self._said.append((now, now + seconds, text))
         self.report("say", text=text, seconds=round(seconds, 3), source=source, **fields)
 
 

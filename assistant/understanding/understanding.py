@@ -46,9 +46,19 @@ once (router closeness): nearly word for word, since pocketsphinx turns any talk
 WHISPER_CONTROL_CLOSENESS = 0.8
 """...and Whisper's, which writes what it hears ("give me a bit more time" for "a bit longer")."""
 CONTROL_WORDS = 5
-"""A control taken at once is at most this many words (controls are short; a cue's echo is not)."""
+"""A control taken at once is at most this many words (controls are short; a cue's echo is not)..."""
+EXACT_CONTROL_WORDS = 8
+"""...or this many when the words are a control sentence word for word (pocketsphinx's "let us do the other
+side": its domain language model writes whole template sentences)."""
+EXACT = 0.98
+"""Router closeness of a control sentence said word for word."""
 _REMEMBERED = 8
 """Routed texts kept so the doubt check's routing is reused by the verdict (a few utterances' worth)."""
+NAMING_WORDS = 4
+"""A phrase of the assistant's names a control when a run of at most this many of its words is one of the
+control's sentences word for word ("say pause, stop or next": pause, stop and next)."""
+_NAMINGS_KEPT = 64
+"""The assistant's phrases whose named controls are remembered (a routine's cues, a few times over)."""
 
 
 class Understanding:
@@ -57,6 +67,7 @@ class Understanding:
     def __init__(self, router: Router) -> None:
         self.router = router
         self._routed: OrderedDict[str, RouterResult] = OrderedDict()
+        self._named: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._lock = threading.Lock()  # Wyoming's recognisers call `doubts` from worker threads
 
     @classmethod
@@ -91,7 +102,39 @@ class Understanding:
     def understand(self, transcript: Transcript, expect: Expectation = IDLE) -> Heard:
         """The router's result for an utterance and whether it is believed: typed text is said to the
         assistant (the router's word is final); recognised speech must pass the belief rule, weighed by
-        what the conversation expects."""
+        what the conversation expects. A control that the assistant's own words, said while the utterance
+        was, name is its echo (a person saying it then says it again when the assistant is quiet)."""
+        heard = self._understand(transcript, expect)
+        intent = heard.match.intent
+        echoed = intent in expect.controls and any(intent in self.named(text) for text in expect.said)
+        if heard.belief and transcript.engine != TYPED and echoed:
+            return Heard(heard.transcript, heard.routed, Belief(False, "the assistant was saying it"))
+        return heard
+
+    def named(self, phrase: str) -> frozenset[str]:
+        """The intents a phrase of the assistant's names: a run of its words is one of their sentences
+        (see `NAMING_WORDS`). Remembered per phrase (a routine's cues repeat)."""
+        with self._lock:
+            found = self._named.get(phrase)
+            if found is not None:
+                self._named.move_to_end(phrase)
+                return found
+        words = self.router.content.normaliser(phrase).split()
+        runs = {
+            " ".join(words[i : i + n]) for n in range(1, NAMING_WORDS + 1) for i in range(len(words) - n + 1)
+        }
+        named = frozenset(
+            routed.intent
+            for routed in map(self.router.examine, sorted(runs))
+            if routed.accepted and routed.closeness >= EXACT
+        )
+        with self._lock:
+            self._named[phrase] = named
+            while len(self._named) > _NAMINGS_KEPT:
+                self._named.popitem(last=False)
+        return named
+
+    def _understand(self, transcript: Transcript, expect: Expectation) -> Heard:
         if not transcript.text.strip():
             routed = RouterResult(UNKNOWN, {}, 0.0, 0.0, False, "nothing recognised", "")
             return Heard(transcript, routed, Belief(False, "nothing recognised"))
@@ -106,6 +149,10 @@ class Understanding:
             if self._clear_control(second, routed_second, expect):
                 return Heard(
                     second, routed_second, Belief(True, "a routine's control, Whisper heard clearly")
+                )
+            if agreed_intent(transcript, self.examine) in expect.controls and _heard_speech(second):
+                return Heard(
+                    second, routed_second, Belief(True, "a routine's control, both engines heard it")
                 )
         if second is None:
             heard = Heard(transcript, routed, believed(transcript, routed.match))
@@ -132,16 +179,22 @@ class Understanding:
         """An engine heard one of the routine's controls clearly (see the module's notes). Whisper's words
         count when it heard speech and did not loop, however unsure it was of them: the few words expected
         are the ones it wrote."""
-        signals = heard.whisper
-        if signals is not None and (
-            signals.no_speech_prob > MAX_NO_SPEECH or signals.compression_ratio > MAX_COMPRESSION
-        ):
+        if not _heard_speech(heard):
             return False
-        closeness = CONTROL_CLOSENESS if signals is None else WHISPER_CONTROL_CLOSENESS
+        closeness = CONTROL_CLOSENESS if heard.whisper is None else WHISPER_CONTROL_CLOSENESS
+        words = len(heard.words or heard.text.split())
         return (
             routed.accepted
             and routed.intent in expect.controls
             and routed.closeness >= closeness
-            and 0 < len(heard.words or heard.text.split()) <= CONTROL_WORDS
+            and 0 < words <= (EXACT_CONTROL_WORDS if routed.closeness >= EXACT else CONTROL_WORDS)
             and UNKNOWN_WORD not in heard.words
         )
+
+
+def _heard_speech(heard: Transcript) -> bool:
+    """Not Whisper writing something from silence or looping (pocketsphinx's words always count)."""
+    signals = heard.whisper
+    return signals is None or (
+        signals.no_speech_prob <= MAX_NO_SPEECH and signals.compression_ratio <= MAX_COMPRESSION
+    )
