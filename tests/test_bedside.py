@@ -28,6 +28,11 @@ from assistant.understanding.understanding import Understanding
 OUT_OF_DOMAIN = Transcript("", 0.2, "fake", out_of_domain=True)
 
 
+def both(text: str) -> Transcript:
+    """What both engines heard (a control said over the assistant's voice is taken only then)."""
+    return Transcript(text, 0.9, "fake", second=Transcript(text, 0.9, "whisper"))
+
+
 class Rig:
     """A Bedside wired to fakes, with the feeder that plays its microphone."""
 
@@ -218,7 +223,7 @@ def test_the_diary_notes_relief_a_stretch_and_a_red_flag(
         150: "my left calf is cramping",
         230: "the cramp has gone now",
         120: "guide me through the calf stretch",
-        190: "stop",
+        190: both("stop"),
         260: "my calf is swollen and hot",
     }
     with CrampLog(tmp_path / "cramps.sqlite3") as log:
@@ -255,9 +260,9 @@ def test_a_stretch_is_started_paused_resumed_and_stopped_by_voice(content: Conte
     script: dict[float, Transcript | str] = {
         160: "i've got a cramp in my left calf",
         120: "yes",
-        140: "pause",
-        180: "resume",
-        200: "stop",
+        140: both("pause"),
+        180: both("resume"),
+        200: both("stop"),
     }
     rig = Rig(content, router, script)
     rig.feed.speak(160)
@@ -367,7 +372,7 @@ def test_talk_in_the_follow_up_window_gets_no_sorry(content: Content) -> None:
 
 
 def test_speech_cut_by_a_routine_cue_is_heard_as_far_as_it_went(content: Content, router: Router) -> None:
-    script: dict[float, Transcript | str] = {120: "guide me through the calf stretch", 200: "stop"}
+    script: dict[float, Transcript | str] = {120: "guide me through the calf stretch", 200: both("stop")}
     rig = Rig(content, router, script)
     rig.feed.speak(120)
     rig.feed.until(lambda: bool(rig.events.of("hold")))

@@ -211,18 +211,41 @@ def test_the_assistant_s_phrases_name_the_controls_they_say(router: Router) -> N
     assert understanding.named(INTRO) is understanding.named(INTRO)  # worked out once per phrase
 
 
-@pytest.mark.parametrize(("text", "said", "believed"), [
-    ("next", (INTRO,), False),  # the intro's "... or next at any time", echoed back
-    ("stop", (INTRO,), False),
-    ("next", (), True),  # the same word with the assistant quiet
-    ("next", ("Start with your left leg.",), True),  # over a phrase that does not say it
-    ("pause", ("Hold for 30 seconds, starting now.",), True),
+HOLD = "Hold for 30 seconds, starting now."
+
+
+@pytest.mark.parametrize(("text", "whisper", "said", "reason"), [
+    ("next", None, (), None),  # the assistant quiet: taken at once
+    ("next", None, (INTRO,), "over its own voice, Whisper did not hear it"),
+    ("pause", "Stand facing a wall.", ("Stand facing a wall, with your hands pressed against it.",),
+     "over its own voice, Whisper did not hear it"),  # its voice's remains, heard as a control by one engine
+    ("next", "Next.", (INTRO,), "the assistant was saying it"),  # the intro's own word
+    ("next", "Next one, please.", (INTRO,), "the assistant was saying it"),  # "one please" asks nothing
+    ("next", "Skip this one.", (INTRO,), None),  # the person's own words for it
+    ("pause", "Take, pause.", (INTRO,), "the assistant was saying it"),
+    ("next", "Next.", ("Start with your left leg.",), None),  # a phrase that does not say it
+    ("pause", "Pause.", (HOLD,), None),
 ])  # fmt: skip
-def test_a_control_the_assistant_was_saying_is_its_echo(
-    router: Router, text: str, said: tuple[str, ...], believed: bool
+def test_a_control_over_its_own_voice_needs_both_engines_and_not_its_own_words(
+    router: Router, text: str, whisper: str | None, said: tuple[str, ...], reason: str | None
 ) -> None:
-    heard = Transcript(text, 0.9, "pocketsphinx", words=(text,))
-    verdict = Understanding(router).understand(heard, Expectation(CONTROLS, said=said))
-    assert verdict.belief.believed is believed
-    if not believed:
-        assert verdict.belief.reason == "the assistant was saying it"
+    second = None if whisper is None else Transcript(whisper, 0.9, "whisper", whisper=SURE)
+    heard = Transcript(text, 0.9, "pocketsphinx", words=(text,), second=second)
+    understanding = Understanding(router)
+    assert understanding.doubts(heard, Expectation(CONTROLS, said=said)) is bool(said)
+    verdict = understanding.understand(heard, Expectation(CONTROLS, said=said))
+    assert verdict.belief.believed is (reason is None)
+    if reason is not None:
+        assert verdict.belief.reason == reason
+
+
+def test_a_control_named_while_said_is_the_person_s_when_whisper_hears_their_words(router: Router) -> None:
+    understanding = Understanding(router)
+    expect = Expectation(CONTROLS, said=("20 seconds.",))
+    text = "how many seconds left"
+    first = Transcript(text, 0.9, "pocketsphinx", words=tuple(text.split()))
+    assert understanding.doubts(first, expect)  # over its voice: Whisper hears it too
+    assert not understanding.doubts(first, ROUTINE)
+    for whisper, believed in (("How many seconds left?", True), ("20 seconds.", False), ("Pause.", False)):
+        heard = replace(first, second=Transcript(whisper, 0.9, "whisper", whisper=SURE))
+        assert understanding.understand(heard, expect).belief.believed is believed, whisper

@@ -95,21 +95,45 @@ class Understanding:
         routed = self.examine(first.text)
         if expect.routine:
             if self._clear_control(first, routed, expect):
-                return False
+                return bool(expect.said)  # over its own voice: Whisper hears it too (see `understand`)
             return not long_and_far(first, routed.match)
         return needs_second_opinion(first, routed.match)
 
     def understand(self, transcript: Transcript, expect: Expectation = IDLE) -> Heard:
         """The router's result for an utterance and whether it is believed: typed text is said to the
         assistant (the router's word is final); recognised speech must pass the belief rule, weighed by
-        what the conversation expects. A control that the assistant's own words, said while the utterance
-        was, name is its echo (a person saying it then says it again when the assistant is quiet)."""
+        what the conversation expects.
+
+        A control heard while the assistant spoke may be what is left of its own voice (pocketsphinx heard
+        "hang fire" in "Stand facing a wall ..." before the canceller had learnt the room): it is taken only
+        when Whisper heard that control too (its open vocabulary writes an echo's words as they were said).
+        And when the assistant's words then named it ("Say pause, stop or next at any time"), Whisper's
+        words without the assistant's must still ask for it ("how many seconds left" over "20 seconds."
+        does; "take, pause" over the intro does not)."""
         heard = self._understand(transcript, expect)
         intent = heard.match.intent
-        echoed = intent in expect.controls and any(intent in self.named(text) for text in expect.said)
-        if heard.belief and transcript.engine != TYPED and echoed:
+        if not heard.belief or transcript.engine == TYPED or intent not in expect.controls or not expect.said:
+            return heard
+        second = transcript.second
+        if second is None or self.examine(second.text).match.intent != intent:
+            return Heard(
+                heard.transcript, heard.routed, Belief(False, "over its own voice, Whisper did not hear it")
+            )
+        if self._named_while_said(intent, expect) and self._echoes(second.text, expect.said, intent):
             return Heard(heard.transcript, heard.routed, Belief(False, "the assistant was saying it"))
         return heard
+
+    def _named_while_said(self, intent: str, expect: Expectation) -> bool:
+        """A control the assistant's own phrases, said while the utterance was, name."""
+        return intent in expect.controls and any(intent in self.named(text) for text in expect.said)
+
+    def _echoes(self, text: str, said: tuple[str, ...], intent: str) -> bool:
+        """Is `intent` asked for only by the assistant's own words in `text` (the rest asks for nothing
+        or for something else)?"""
+        normalise = self.router.content.normaliser
+        own = {word for phrase in said for word in normalise(phrase).split()}
+        rest = [word for word in normalise(text).split() if word not in own]
+        return not rest or self.examine(" ".join(rest)).match.intent != intent
 
     def named(self, phrase: str) -> frozenset[str]:
         """The intents a phrase of the assistant's names: a run of its words is one of their sentences
