@@ -57,6 +57,9 @@ _REMEMBERED = 8
 NAMING_WORDS = 4
 """A phrase of the assistant's names a control when a run of at most this many of its words is one of the
 control's sentences word for word ("say pause, stop or next": pause, stop and next)."""
+SAID_SHARE = 0.5
+"""Whisper's words are an echo's when at least this share of them are the assistant's own (see
+`Understanding.understand`)."""
 _NAMINGS_KEPT = 64
 """The assistant's phrases whose named controls are remembered (a routine's cues, a few times over)."""
 
@@ -105,27 +108,42 @@ class Understanding:
         what the conversation expects.
 
         A control heard while the assistant spoke may be what is left of its own voice (pocketsphinx heard
-        "hang fire" in "Stand facing a wall ..." before the canceller had learnt the room): it is taken only
-        when Whisper heard that control too (its open vocabulary writes an echo's words as they were said).
-        And when the assistant's words then named it ("Say pause, stop or next at any time"), Whisper's
-        words without the assistant's must still ask for it ("how many seconds left" over "20 seconds."
-        does; "take, pause" over the intro does not)."""
+        "hang fire" in "Stand facing a wall ..." before the canceller had learnt the room): Whisper, whose
+        open vocabulary writes an echo's words as they were said, hears it too, and it is taken when
+        Whisper heard that control, or pocketsphinx heard it clearly and Whisper's words are not mostly the
+        assistant's. When the assistant's words named it ("Say pause, stop or next at any time"), Whisper
+        must have heard it, and its words without the assistant's must still ask for it ("how many
+        seconds left" over "20 seconds." do; "take, pause" over the intro do not)."""
         heard = self._understand(transcript, expect)
         intent = heard.match.intent
         if not heard.belief or transcript.engine == TYPED or intent not in expect.controls or not expect.said:
             return heard
         second = transcript.second
-        if second is None or self.examine(second.text).match.intent != intent:
-            return Heard(
-                heard.transcript, heard.routed, Belief(False, "over its own voice, Whisper did not hear it")
-            )
-        if self._named_while_said(intent, expect) and self._echoes(second.text, expect.said, intent):
+        whisper = "" if second is None else second.text
+        whisper_heard_it = bool(whisper.strip()) and self.examine(whisper).match.intent == intent
+        if self._named_while_said(intent, expect):
+            if whisper_heard_it and not self._echoes(whisper, expect.said, intent):
+                return heard
             return Heard(heard.transcript, heard.routed, Belief(False, "the assistant was saying it"))
-        return heard
+        if whisper_heard_it:
+            return heard
+        first_clear = self._clear_control(transcript, self.examine(transcript.text), expect)
+        if first_clear and second is not None and not self._mostly_said(whisper, expect.said):
+            return heard
+        return Heard(
+            heard.transcript, heard.routed, Belief(False, "over its own voice, Whisper did not hear it")
+        )
 
     def _named_while_said(self, intent: str, expect: Expectation) -> bool:
         """A control the assistant's own phrases, said while the utterance was, name."""
         return intent in expect.controls and any(intent in self.named(text) for text in expect.said)
+
+    def _mostly_said(self, text: str, said: tuple[str, ...]) -> bool:
+        """Are most of the words heard (at least `SAID_SHARE`) the assistant's own? Nothing heard counts."""
+        normalise = self.router.content.normaliser
+        own = {word for phrase in said for word in normalise(phrase).split()}
+        words = normalise(text).split()
+        return not words or sum(word in own for word in words) >= SAID_SHARE * len(words)
 
     def _echoes(self, text: str, said: tuple[str, ...], intent: str) -> bool:
         """Is `intent` asked for only by the assistant's own words in `text` (the rest asks for nothing
