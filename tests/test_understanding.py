@@ -221,6 +221,8 @@ HOLD = "Hold for 30 seconds, starting now."
     ("swap legs", None, (HOLD,), "over its own voice, Whisper did not hear it"),
     ("pause", "Stand facing a wall.", ("Stand facing a wall, with your hands pressed against it.",),
      "over its own voice, Whisper did not hear it"),  # its voice's remains, heard as a control by one engine
+    ("hang fire", "and press against.", ("Stand facing a wall, with your hands pressed against it.",),
+     "over its own voice, Whisper did not hear it"),  # a close part of the phrase, not its words
     ("next", "Next.", (INTRO,), "the assistant was saying it"),  # the intro's own word
     ("next", "Next one, please.", (INTRO,), "the assistant was saying it"),  # "one please" asks nothing
     ("next", "Skip this one.", (INTRO,), None),  # the person's own words for it

@@ -7,11 +7,15 @@ Each hypothesis of an utterance is routed once: the doubt check and the verdict 
 What the conversation expects (`Expectation`) weighs the engines:
 
 - While a routine runs, a control of it heard clearly by the fast engine (close to a control sentence,
-  short, no unrecognised sound) is taken at once: Whisper is not asked, and nothing argues it away. The
-  person is expected to say exactly these few words, and waiting for Whisper, or letting its mishearing of
-  one short word overrule a clear one, loses the control. When the fast engine was unclear and Whisper
-  wrote a control as clearly, that is taken too, unsure of its words or not (but not from silence or a
-  loop).
+  short, no unrecognised sound) is taken at once when the assistant is quiet: Whisper is not asked, and
+  nothing argues it away. The person is expected to say exactly these few words, and waiting for Whisper,
+  or letting its mishearing of one short word overrule a clear one, loses the control. When the fast
+  engine was unclear and Whisper wrote a control as clearly, or both engines heard the same control, that
+  is taken too, unsure of its words or not (but not from silence or a loop).
+- A control heard while the assistant spoke may be its own voice's remains: Whisper hears it too, and it
+  counts when Whisper heard it, or the fast engine heard it clearly and Whisper's words are not mostly the
+  assistant's; a control the assistant's words themselves named ("Say pause, stop or next") counts only
+  when Whisper's words besides the assistant's ask for it.
 - Anything else during a routine is heard by both engines, and a question is believed only when the two
   agree on its intent (the assistant's own voice, half cancelled, must never start anything); a red flag
   keeps the belief rule's own strict test.
@@ -22,6 +26,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+
+from rapidfuzz import fuzz
 
 from assistant.content.loader import Content
 from assistant.messages import IDLE, UNKNOWN_WORD, Expectation, Transcript
@@ -60,6 +66,8 @@ control's sentences word for word ("say pause, stop or next": pause, stop and ne
 SAID_SHARE = 0.5
 """Whisper's words are an echo's when at least this share of them are the assistant's own (see
 `Understanding.understand`)."""
+SAID_CLOSENESS = 75.0
+"""...or when they are this close (rapidfuzz partial ratio) to a part of one of its phrases."""
 _NAMINGS_KEPT = 64
 """The assistant's phrases whose named controls are remembered (a routine's cues, a few times over)."""
 
@@ -139,11 +147,19 @@ class Understanding:
         return intent in expect.controls and any(intent in self.named(text) for text in expect.said)
 
     def _mostly_said(self, text: str, said: tuple[str, ...]) -> bool:
-        """Are most of the words heard (at least `SAID_SHARE`) the assistant's own? Nothing heard counts."""
+        """Are the words heard the assistant's own: most of them (at least `SAID_SHARE`) its words, or
+        the whole a close part of one of its phrases ("and press against" in "... your hands pressed
+        against it")? Nothing heard counts."""
         normalise = self.router.content.normaliser
-        own = {word for phrase in said for word in normalise(phrase).split()}
-        words = normalise(text).split()
-        return not words or sum(word in own for word in words) >= SAID_SHARE * len(words)
+        phrases = [normalise(phrase) for phrase in said]
+        own = {word for phrase in phrases for word in phrase.split()}
+        heard = normalise(text)
+        words = heard.split()
+        return (
+            not words
+            or sum(word in own for word in words) >= SAID_SHARE * len(words)
+            or any(fuzz.partial_ratio(heard, phrase) >= SAID_CLOSENESS for phrase in phrases)
+        )
 
     def _echoes(self, text: str, said: tuple[str, ...], intent: str) -> bool:
         """Is `intent` asked for only by the assistant's own words in `text` (the rest asks for nothing
