@@ -218,7 +218,7 @@ HOLD = "Hold for 30 seconds, starting now."
     ("next", None, (), None),  # the assistant quiet: taken at once
     ("next", None, (INTRO,), "the assistant was saying it"),
     ("swap legs", "Swap, end.", (HOLD,), None),  # pocketsphinx clear, Whisper's words not the cue's
-    ("swap legs", None, (HOLD,), "over its own voice, Whisper did not hear it"),
+    ("swap legs", None, (HOLD,), None),  # no second engine here (pocketsphinx alone)
     ("pause", "Stand facing a wall.", ("Stand facing a wall, with your hands pressed against it.",),
      "over its own voice, Whisper did not hear it"),  # its voice's remains, heard as a control by one engine
     ("hang fire", "and press against.", ("Stand facing a wall, with your hands pressed against it.",),

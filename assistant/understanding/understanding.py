@@ -121,22 +121,30 @@ class Understanding:
         Whisper heard that control, or pocketsphinx heard it clearly and Whisper's words are not mostly the
         assistant's. When the assistant's words named it ("Say pause, stop or next at any time"), Whisper
         must have heard it, and its words without the assistant's must still ask for it ("how many
-        seconds left" over "20 seconds." do; "take, pause" over the intro do not)."""
+        seconds left" over "20 seconds." do; "take, pause" over the intro do not). With no second engine
+        (pocketsphinx alone) its control stands, unless the assistant's words named it."""
         heard = self._understand(transcript, expect)
         intent = heard.match.intent
         if not heard.belief or transcript.engine == TYPED or intent not in expect.controls or not expect.said:
             return heard
         second = transcript.second
-        whisper = "" if second is None else second.text
+        named = self._named_while_said(intent, expect)
+        if second is None:  # no second engine here (pocketsphinx alone): its clear control stands
+            return (
+                Heard(heard.transcript, heard.routed, Belief(False, "the assistant was saying it"))
+                if named
+                else heard
+            )
+        whisper = second.text
         whisper_heard_it = bool(whisper.strip()) and self.examine(whisper).match.intent == intent
-        if self._named_while_said(intent, expect):
+        if named:
             if whisper_heard_it and not self._echoes(whisper, expect.said, intent):
                 return heard
             return Heard(heard.transcript, heard.routed, Belief(False, "the assistant was saying it"))
         if whisper_heard_it:
             return heard
         first_clear = self._clear_control(transcript, self.examine(transcript.text), expect)
-        if first_clear and second is not None and not self._mostly_said(whisper, expect.said):
+        if first_clear and not self._mostly_said(whisper, expect.said):
             return heard
         return Heard(
             heard.transcript, heard.routed, Belief(False, "over its own voice, Whisper did not hear it")
