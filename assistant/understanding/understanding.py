@@ -24,8 +24,7 @@ What the conversation expects (`Expectation`) weighs the engines:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import functools
 
 from rapidfuzz import fuzz
 
@@ -77,27 +76,15 @@ class Understanding:
 
     def __init__(self, router: Router) -> None:
         self.router = router
-        self._routed: OrderedDict[str, RouterResult] = OrderedDict()
-        self._named: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._lock = threading.Lock()  # Wyoming's recognisers call `doubts` from worker threads
+        # Wyoming's recognisers call `doubts` from worker threads: lru_cache keeps its own state safe.
+        self.examine = functools.lru_cache(maxsize=_REMEMBERED)(router.examine)
+        """The router's result for a text, routed once however often the same utterance is looked at."""
+        self.named = functools.lru_cache(maxsize=_NAMINGS_KEPT)(self._names)
+        """The intents a phrase of the assistant's names (see `_names`), worked out once per phrase."""
 
     @classmethod
     def from_content(cls, content: Content, settings: RouterSettings | None = None) -> Understanding:
         return cls(Router(content, settings))
-
-    def examine(self, text: str) -> RouterResult:
-        """The router's result for `text`, routed once however often the same utterance is looked at."""
-        with self._lock:
-            found = self._routed.get(text)
-            if found is not None:
-                self._routed.move_to_end(text)
-                return found
-        routed = self.router.examine(text)
-        with self._lock:
-            self._routed[text] = routed
-            while len(self._routed) > _REMEMBERED:
-                self._routed.popitem(last=False)
-        return routed
 
     def doubts(self, first: Transcript, expect: Expectation = IDLE) -> bool:
         """Does the fast engine's transcript need a second hearing (the recogniser's doubt check)?"""
@@ -124,31 +111,30 @@ class Understanding:
         seconds left" over "20 seconds." do; "take, pause" over the intro do not). With no second engine
         (pocketsphinx alone) its control stands, unless the assistant's words named it."""
         heard = self._understand(transcript, expect)
-        intent = heard.match.intent
-        if not heard.belief or transcript.engine == TYPED or intent not in expect.controls or not expect.said:
+        if not heard.belief or transcript.engine == TYPED or heard.match.intent not in expect.controls:
             return heard
-        second = transcript.second
+        return self._over_its_voice(heard, transcript, expect) if expect.said else heard
+
+    def _over_its_voice(self, heard: Heard, transcript: Transcript, expect: Expectation) -> Heard:
+        """A believed control heard while the assistant spoke, weighed against its own voice (see
+        `understand`)."""
+        intent = heard.match.intent
         named = self._named_while_said(intent, expect)
+        second = transcript.second
         if second is None:  # no second engine here (pocketsphinx alone): its clear control stands
-            return (
-                Heard(heard.transcript, heard.routed, Belief(False, "the assistant was saying it"))
-                if named
-                else heard
-            )
+            return _refused(heard, "the assistant was saying it") if named else heard
         whisper = second.text
         whisper_heard_it = bool(whisper.strip()) and self.examine(whisper).match.intent == intent
         if named:
             if whisper_heard_it and not self._echoes(whisper, expect.said, intent):
                 return heard
-            return Heard(heard.transcript, heard.routed, Belief(False, "the assistant was saying it"))
+            return _refused(heard, "the assistant was saying it")
         if whisper_heard_it:
             return heard
         first_clear = self._clear_control(transcript, self.examine(transcript.text), expect)
         if first_clear and not self._mostly_said(whisper, expect.said):
             return heard
-        return Heard(
-            heard.transcript, heard.routed, Belief(False, "over its own voice, Whisper did not hear it")
-        )
+        return _refused(heard, "over its own voice, Whisper did not hear it")
 
     def _named_while_said(self, intent: str, expect: Expectation) -> bool:
         """A control the assistant's own phrases, said while the utterance was, name."""
@@ -158,10 +144,8 @@ class Understanding:
         """Are the words heard the assistant's own: most of them (at least `SAID_SHARE`) its words, or
         the whole a close part of one of its phrases ("and press against" in "... your hands pressed
         against it")? Nothing heard counts."""
-        normalise = self.router.content.normaliser
-        phrases = [normalise(phrase) for phrase in said]
-        own = {word for phrase in phrases for word in phrase.split()}
-        heard = normalise(text)
+        phrases, own = self._own_words(said)
+        heard = self.router.content.normaliser(text)
         words = heard.split()
         return (
             not words
@@ -169,36 +153,31 @@ class Understanding:
             or any(fuzz.partial_ratio(heard, phrase) >= SAID_CLOSENESS for phrase in phrases)
         )
 
+    def _own_words(self, said: tuple[str, ...]) -> tuple[list[str], set[str]]:
+        """The assistant's phrases, normalised, and every word in them."""
+        normalise = self.router.content.normaliser
+        phrases = [normalise(phrase) for phrase in said]
+        return phrases, {word for phrase in phrases for word in phrase.split()}
+
     def _echoes(self, text: str, said: tuple[str, ...], intent: str) -> bool:
         """Is `intent` asked for only by the assistant's own words in `text` (the rest asks for nothing
         or for something else)?"""
-        normalise = self.router.content.normaliser
-        own = {word for phrase in said for word in normalise(phrase).split()}
-        rest = [word for word in normalise(text).split() if word not in own]
+        _, own = self._own_words(said)
+        rest = [word for word in self.router.content.normaliser(text).split() if word not in own]
         return not rest or self.examine(" ".join(rest)).match.intent != intent
 
-    def named(self, phrase: str) -> frozenset[str]:
+    def _names(self, phrase: str) -> frozenset[str]:
         """The intents a phrase of the assistant's names: a run of its words is one of their sentences
-        (see `NAMING_WORDS`). Remembered per phrase (a routine's cues repeat)."""
-        with self._lock:
-            found = self._named.get(phrase)
-            if found is not None:
-                self._named.move_to_end(phrase)
-                return found
+        (see `NAMING_WORDS`)."""
         words = self.router.content.normaliser(phrase).split()
         runs = {
             " ".join(words[i : i + n]) for n in range(1, NAMING_WORDS + 1) for i in range(len(words) - n + 1)
         }
-        named = frozenset(
+        return frozenset(
             routed.intent
             for routed in map(self.router.examine, sorted(runs))
             if routed.accepted and routed.closeness >= EXACT
         )
-        with self._lock:
-            self._named[phrase] = named
-            while len(self._named) > _NAMINGS_KEPT:
-                self._named.popitem(last=False)
-        return named
 
     def _understand(self, transcript: Transcript, expect: Expectation) -> Heard:
         if not transcript.text.strip():
@@ -226,7 +205,7 @@ class Understanding:
             heard = Heard(*judge(transcript, self.examine))
         refused = self._refused_during_routine(transcript, heard, expect) if expect.routine else None
         if heard.belief and refused is not None:
-            return Heard(heard.transcript, heard.routed, Belief(False, refused))
+            return _refused(heard, refused)
         return heard
 
     def _refused_during_routine(self, first: Transcript, heard: Heard, expect: Expectation) -> str | None:
@@ -256,6 +235,11 @@ class Understanding:
             and 0 < words <= (EXACT_CONTROL_WORDS if routed.closeness >= EXACT else CONTROL_WORDS)
             and UNKNOWN_WORD not in heard.words
         )
+
+
+def _refused(heard: Heard, reason: str) -> Heard:
+    """The same hearing, not believed, and why."""
+    return Heard(heard.transcript, heard.routed, Belief(False, reason))
 
 
 def _heard_speech(heard: Transcript) -> bool:
