@@ -386,7 +386,7 @@ def test_speech_cut_by_a_routine_cue_is_heard_as_far_as_it_went(content: Content
     assert [e["state"] for e in rig.events.of("routine")] == ["started", "stopped"]
 
 
-def test_the_moment_of_an_utterance_holds_what_the_assistant_was_saying_then(
+def test_what_the_assistant_was_saying_over_an_utterance_is_worked_out_once_from_its_times(
     content: Content, router: Router
 ) -> None:
     rig = Rig(content, router, {})
@@ -395,8 +395,8 @@ def test_the_moment_of_an_utterance_holds_what_the_assistant_was_saying_then(
     # Spoken from 1.0 to 1.6 s into the intro (source time 10.0-10.6), its end detected 0.5 s later.
     over = Utterance(b"", start=10.0, end=10.6, ended_at=11.1)
     rig.clock.sleep(2.1)
-    assert rig.bedside.moment(over).said == (intro,)
+    assert rig.bedside.said_over(over) == (intro,)
     rig.clock.sleep(4.0)  # long after the intro and its echo
     after = Utterance(b"", start=20.0, end=20.6, ended_at=21.1)
-    assert rig.bedside.moment(after).said == ()
+    assert rig.bedside.said_over(after) == ()
     assert rig.bedside.moment().said == ()

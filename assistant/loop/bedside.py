@@ -149,17 +149,11 @@ class Bedside:
 
     # --- one utterance ---------------------------------------------------------------------------
 
-    def moment(self, utterance: Utterance | None = None) -> Moment:
-        """The loop's state now, as the dialog decides by it (with what the assistant was saying while
-        `utterance` was spoken)."""
-        now = self.clock.now()
-        said: tuple[str, ...] = ()
-        if utterance is not None:  # detected now, `ended_at` on the source's time line
-            start = now - (utterance.ended_at - utterance.start) - ECHO_TAIL
-            end = now - max(0.0, utterance.ended_at - utterance.end) + ECHO_TAIL
-            said = self.events.said_during(start, end)
+    def moment(self, said: tuple[str, ...] = ()) -> Moment:
+        """The loop's state now, as the dialog decides by it (with what the assistant was saying while the
+        utterance was spoken: `said_over`)."""
         return Moment(
-            now,
+            self.clock.now(),
             self.routines.active,
             self.routines.paused,
             self.speaker.is_speaking(),
@@ -167,12 +161,21 @@ class Bedside:
             said,
         )
 
+    def said_over(self, utterance: Utterance) -> tuple[str, ...]:
+        """What the assistant was saying while `utterance` was spoken (and its echo's tail before it), the
+        utterance's end having been detected now (its times are on the source's time line)."""
+        now = self.clock.now()
+        start = now - (utterance.ended_at - utterance.start) - ECHO_TAIL
+        end = now - max(0.0, utterance.ended_at - utterance.end) + ECHO_TAIL
+        return self.events.said_during(start, end)
+
     def hear(self, utterance: Utterance, stream: RecognitionStream | None = None) -> None:
         """Recognise (finish the stream fed while it was spoken, else decode the audio) with what the
         conversation expects, decide, and act on one utterance; a failure is reported and the loop goes on."""
         self.utterances += 1
         detected = time.perf_counter()
-        expect = self.dialog.expectation(self.moment(utterance))
+        said = self.said_over(utterance)  # once: recognising takes time, the utterance stays where it was
+        expect = self.dialog.expectation(self.moment(said))
         try:
             began = time.perf_counter()
             if stream is not None:
@@ -184,7 +187,7 @@ class Bedside:
             _LOGGER.warning("recognition failed: %s", err, exc_info=_LOGGER.isEnabledFor(logging.DEBUG))
             self.events.report("error", message=f"recognition failed: {err}")
             return
-        turn = self.dialog.take_turn(transcript, self.moment(utterance))
+        turn = self.dialog.take_turn(transcript, self.moment(said))
         routed = time.perf_counter()
         timings = {
             "speech_ms": round(utterance.seconds * 1000),
