@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from assistant.errors import ModelError, SettingsError
@@ -135,12 +136,7 @@ def _engine(settings: RecognizerSettings, domain: Domain, doubt: Doubt) -> Recog
 
     engine = settings.engine
     if engine == "whisper":
-        from assistant.hearing.whisper_engine import WhisperRecognizer
-
-        # it hears the audio as it came
-        return WhisperRecognizer(
-            settings.models_dir, settings.model, prompt=domain.prompt, routine_prompt=domain.routine_prompt
-        )
+        return _whisper(settings, domain, settings.model)  # it hears the audio as it came
     if engine in ("auto", "vosk"):
         model = find_vosk_model(settings)
         if model is not None:
@@ -195,14 +191,19 @@ def _second_opinion_wanted(settings: RecognizerSettings) -> bool:
     return settings.second_opinion and whisper_available(settings.models_dir)
 
 
-def _whisper_or_none(settings: RecognizerSettings, domain: Domain) -> Recognizer | None:
-    """Whisper as the second opinion, or None (one log line) when its model will not load."""
+def _whisper(settings: RecognizerSettings, domain: Domain, model: Path | None = None) -> Recognizer:
+    """Whisper told the domain's words, and the controls' words for while a routine runs."""
     from assistant.hearing.whisper_engine import WhisperRecognizer
 
+    return WhisperRecognizer(
+        settings.models_dir, model, prompt=domain.prompt, routine_prompt=domain.routine_prompt
+    )
+
+
+def _whisper_or_none(settings: RecognizerSettings, domain: Domain) -> Recognizer | None:
+    """Whisper as the second opinion, or None (one log line) when its model will not load."""
     try:
-        return WhisperRecognizer(
-            settings.models_dir, prompt=domain.prompt, routine_prompt=domain.routine_prompt
-        )
+        return _whisper(settings, domain)
     except ModelError as err:
         _LOGGER.warning("no second opinion (pocketsphinx alone): %s", err)
         return None
